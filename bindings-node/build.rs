@@ -1,1 +1,5 @@
-fn main(){}
+//! Sets the linker arguments a Node.js addon needs.
+
+fn main() {
+    napi_build::setup();
+}

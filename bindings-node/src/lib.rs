@@ -1,1 +1,7 @@
-//! x
+//! The Node.js face of halo-core: argument and error conversion only. Every
+//! rule and default lives in the `halo-core` crate.
+
+#![deny(clippy::all)]
+
+mod config;
+mod errors;

@@ -1,1 +1,17 @@
-//! x
+//! The Python face of halo-core: argument and error conversion only. Every
+//! rule and default lives in the `halo-core` crate.
+
+mod config;
+mod errors;
+
+use pyo3::prelude::*;
+
+/// The native module, imported by the `halo_core` package.
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_class::<config::Config>()?;
+    m.add_class::<config::Finding>()?;
+    m.add_class::<config::Problem>()?;
+    Ok(())
+}

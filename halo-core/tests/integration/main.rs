@@ -1,4 +1,11 @@
 //! halo-core's integration tests: one binary, one module per concept.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failed expectation should stop the test"
+)]
+
 mod config_vectors;
 mod vectors;
