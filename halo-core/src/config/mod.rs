@@ -64,6 +64,7 @@ macro_rules! choice {
 mod access;
 mod decode;
 mod error;
+mod masking;
 mod period;
 mod posture;
 mod protection;
@@ -81,12 +82,12 @@ pub use access::{
     MfaMethod, OAuth2, Rbac, Role, TokenValidation,
 };
 pub use error::{ConfigError, Problem, ProblemKind};
+pub use masking::{
+    DataMasking, LogMasking, MAX_MASK_PATTERN_BYTES, MaskKind, MaskRuleConfig, MaskingMode,
+};
 pub use period::{Period, PeriodUnit};
 pub use posture::{Finding, Severity};
-pub use protection::{
-    AtRest, Cipher, DataMasking, Encryption, InTransit, KeyManagement, LogMasking,
-    MaskRuleConfig, TlsVersion,
-};
+pub use protection::{AtRest, Cipher, Encryption, InTransit, KeyManagement, TlsVersion};
 pub use records::{
     AuditEvents, AuditStorage, Auditing, AuthenticationEvents, CodeAnalysis, Compliance,
     ConfigurationEvents, ConsentManagement, DataAccessEvents, DataPortability, ExportFormat,
@@ -98,6 +99,7 @@ pub use traffic::{
     WebhookProvider, WebhookValidation, Webhooks, Whitelist,
 };
 
+pub(crate) use masking::check_mask_pattern;
 use crate::secret::SecretRef;
 use decode::Decoder;
 
@@ -213,6 +215,10 @@ impl Config {
         let base = "security.encryption.at_rest";
         refs.extend(at_rest.keys.iter().map(|(id, s)| (format!("{base}.keys.{id}"), s)));
         refs.extend(at_rest.blind_index_key.iter().map(|s| (format!("{base}.blind_index_key"), s)));
+
+        let masking = &security.data_masking;
+        let key = masking.pseudonym_key.iter();
+        refs.extend(key.map(|s| ("security.data_masking.pseudonym_key".to_owned(), s)));
 
         for (name, provider) in security.webhooks.all_providers() {
             let at = match name {
