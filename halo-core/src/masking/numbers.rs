@@ -58,15 +58,21 @@ pub(crate) struct NumberMatch {
 
 #[derive(Debug, Clone, Copy, Default)]
 struct Group {
-    /// Where the group starts (its `(` when in parentheses).
+    /// Where the group starts (its `(` when in parentheses, the `+` of the
+    /// first group).
     start: usize,
     digits_start: usize,
     digits_end: usize,
-    /// Where the group ends (after its `)`).
-    end: usize,
     paren: bool,
     /// The separator before the group; 0 for none.
     sep: u8,
+}
+
+impl Group {
+    /// Where the group ends (after its `)`).
+    fn end(&self) -> usize {
+        self.digits_end + usize::from(self.paren)
+    }
 }
 
 struct Run {
@@ -84,8 +90,11 @@ pub(crate) enum Number {
 /// Reads the run starting at `start` (a digit, `+` or `(` at a word
 /// boundary) and looks for a number in it.
 pub(crate) fn find(b: &[u8], start: usize) -> Number {
+    if let Some(run_end) = quick_reject(b, start) {
+        return Number::None { run_end };
+    }
     let run = read_run(b, start);
-    let run_end = run.groups[..run.len].last().map_or(start + 1, |g| g.end);
+    let run_end = run.groups[..run.len].last().map_or(start + 1, Group::end);
     for g in 0..run.len {
         let group = &run.groups[g];
         let starts_word = g == 0 || group.sep == b' ' || (group.paren && group.sep == 0);
@@ -99,13 +108,32 @@ pub(crate) fn find(b: &[u8], start: usize) -> Number {
             .or_else(|| nanp(b, groups))
             .or_else(|| ssn(b, groups));
         if let Some((used, kind)) = found {
-            let end = groups[used - 1].end;
+            let end = groups[used - 1].end();
             if ends_word(b, end) {
                 return Number::Found(NumberMatch { start: group.start, end, kind });
             }
         }
     }
     Number::None { run_end: run_end.max(start + 1) }
+}
+
+/// Where a run that cannot hold a number ends, judged from its first group
+/// alone: most digit runs (counts, ids, times) end after a few digits
+/// without a separator.
+fn quick_reject(b: &[u8], start: usize) -> Option<usize> {
+    let first = at(b, start);
+    if first == b'+' || first == b'(' {
+        return None;
+    }
+    let mut j = start;
+    while at(b, j).is_ascii_digit() {
+        j += 1;
+    }
+    let digits = j - start;
+    let after = at(b, j + 1);
+    let separated = matches!(at(b, j), b' ' | b'-' | b'.') && (after.is_ascii_digit() || after == b'(');
+    let alone = digits == 10 || (13..=19).contains(&digits);
+    ((!separated && !alone) || digits > 19).then_some(j)
 }
 
 /// Whether a number may end at `end`: not inside a word, an email address,
@@ -131,7 +159,7 @@ fn read_run(b: &[u8], start: usize) -> Run {
         }
         let end = if paren { j + 1 } else { j };
         let group_start = if run.len == 0 { start } else { i };
-        run.groups[run.len] = Group { start: group_start, digits_start, digits_end: j, end, paren, sep };
+        run.groups[run.len] = Group { start: group_start, digits_start, digits_end: j, paren, sep };
         run.len += 1;
 
         let next = at(b, end);

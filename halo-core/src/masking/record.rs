@@ -53,7 +53,7 @@ impl Masker {
             Value::Object(map) => {
                 for (key, value) in map.iter_mut() {
                     let folded = fold(key);
-                    if self.secret_keys.matches_folded(folded.as_bytes()) {
+                    if self.secret_keys.matches(&folded) {
                         if !value.is_null() {
                             *value = Value::String(REDACTED.to_owned());
                         }

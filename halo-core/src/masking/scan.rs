@@ -93,10 +93,6 @@ fn is_label(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'-' || c >= 0x80
 }
 
-fn is_key(c: u8) -> bool {
-    is_word(c) || matches!(c, b'-' | b'.')
-}
-
 fn is_base64url(c: u8) -> bool {
     is_word(c) || c == b'-'
 }
@@ -271,11 +267,10 @@ impl Scan<'_> {
                 k -= 1;
             }
         }
-        let end = k;
-        while k > self.committed && is_key(b[k - 1]) && end - k < 128 {
-            k -= 1;
+        match self.keys.matches_before(b, k, self.committed) {
+            Some(true) => Some(quoted && b[k] == b'"'),
+            _ => None,
         }
-        (k < end && self.keys.matches_raw(&b[k..end])).then_some(quoted && b[end] == b'"')
     }
 
     fn unquoted_value(&self, v: usize, quoted_key: bool) -> Option<Hit> {
