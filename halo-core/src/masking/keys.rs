@@ -130,10 +130,10 @@ impl KeySet {
 
     /// Whether the key that ends just before `end` in `b` contains a secret
     /// key once folded. The key is the run of letters, digits, `_`, `-` and
-    /// `.` before `end`, not reaching back past `floor` nor more than 128
-    /// bytes. Returns `None` when there is no key at all.
-    pub(crate) fn matches_before(&self, b: &[u8], end: usize, floor: usize) -> Option<bool> {
-        let floor = floor.max(end.saturating_sub(128));
+    /// `.` before `end`, at most 128 bytes of it. Returns `None` when there
+    /// is no key at all.
+    pub(crate) fn matches_before(&self, b: &[u8], end: usize) -> Option<bool> {
+        let floor = end.saturating_sub(128);
         let mut state = 0;
         let mut k = end;
         while k > floor {
@@ -210,9 +210,8 @@ mod tests {
     fn backwards_walk_stops_at_the_key() {
         let set = KeySet::new(["password"]);
         let line = b"x user_password=1 pass word=2";
-        assert_eq!(set.matches_before(line, 15, 0), Some(true));
-        assert_eq!(set.matches_before(line, 27, 0), Some(false));
-        assert_eq!(set.matches_before(line, 15, 10), Some(false));
-        assert_eq!(set.matches_before(line, 18, 0), None);
+        assert_eq!(set.matches_before(line, 15), Some(true));
+        assert_eq!(set.matches_before(line, 27), Some(false));
+        assert_eq!(set.matches_before(line, 18), None);
     }
 }

@@ -36,9 +36,11 @@
 //! # What is detected in text, and what is not
 //!
 //! - Email addresses: a local part of ASCII letters, digits and `._%+-` (or
-//!   any non-ASCII character), `@`, and two or more domain labels ending in a
-//!   top-level domain of two or more letters. Quoted local parts and IP
-//!   literal domains are not detected.
+//!   any non-ASCII character), `@`, and two or more ASCII domain labels
+//!   ending in a top-level domain of two or more letters. Quoted local parts,
+//!   IP literal domains and internationalised domains not written in
+//!   punycode (`bücher.de`, but `xn--bcher-kva.de` is found) are not
+//!   detected.
 //! - Phone numbers: NANP numbers in the usual forms (`415-555-0123`,
 //!   `(415) 555-0123`, `+1 415 555 0123`, `4155550123`), and numbers of other
 //!   countries only when written with `+` (8 to 15 digits). National forms of
@@ -57,8 +59,8 @@
 //!   end of the text.
 //!
 //! Numbers are detected only as whole words: digits inside a word, after a
-//! `.` or `-` that follows a digit, or followed by `.`/`-` and a digit
-//! (versions, dates, IP addresses) are left alone. Detection is pattern
+//! `.` or `-` that follows a letter or digit, or followed by `.`/`-` and a
+//! digit (versions, dates, IP addresses, order ids) are left alone. Detection is pattern
 //! based: a name, an address or a secret written as prose is not found, and
 //! a number that merely looks like a phone number is masked.
 

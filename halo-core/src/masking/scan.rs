@@ -90,7 +90,7 @@ fn is_local(c: u8) -> bool {
 }
 
 fn is_label(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || c == b'-' || c >= 0x80
+    c.is_ascii_alphanumeric() || c == b'-'
 }
 
 fn is_base64url(c: u8) -> bool {
@@ -161,15 +161,22 @@ impl Scan<'_> {
         None
     }
 
+    /// The byte at `j` for a boundary test: bytes of an earlier finding
+    /// count as a space, since a second pass sees their replacement there.
+    fn boundary_byte(&self, j: usize) -> u8 {
+        if j < self.committed { b' ' } else { at(self.b, j) }
+    }
+
     fn number(&mut self) -> Option<Hit> {
         let (b, i) = (self.b, self.i);
-        let prev = before(b, i);
-        if is_word(prev) {
-            return self.skip_word();
-        }
         let first = at(b, i);
+        let prev = if i == 0 { 0 } else { self.boundary_byte(i - 1) };
+        if is_word(prev) {
+            return if first.is_ascii_digit() { self.skip_word() } else { self.step() };
+        }
+        let prev2 = if i < 2 { 0 } else { self.boundary_byte(i - 2) };
         if prev == b'@'
-            || (matches!(prev, b'.' | b'-') && i >= 2 && at(b, i - 2).is_ascii_digit())
+            || (matches!(prev, b'.' | b'-') && is_word(prev2))
             || (!first.is_ascii_digit() && !at(b, i + 1).is_ascii_digit())
         {
             return self.step();
@@ -224,7 +231,8 @@ impl Scan<'_> {
         if start == a {
             return None;
         }
-        let end = domain_end(b, a + 1)?;
+        // `a@b.io@c.io` is no address; the second `@` may start one.
+        let end = domain_end(b, a + 1).filter(|&end| at(b, end) != b'@')?;
         Some(Hit { start, end, found: Found::Email { domain: a + 1 } })
     }
 
@@ -237,9 +245,13 @@ impl Scan<'_> {
         }
         let Some(quoted_key) = self.secret_key_before(p) else { return self.step() };
 
+        // `key: value` and `key = value` are spaced; in `key= next=1` the
+        // value is empty.
         let mut v = p + 1;
-        while matches!(at(b, v), b' ' | b'\t') {
-            v += 1;
+        if b[p] == b':' || before(b, p) == b' ' {
+            while matches!(at(b, v), b' ' | b'\t') {
+                v += 1;
+            }
         }
         let hit = match at(b, v) {
             q @ (b'"' | b'\'') => quoted_value(b, v + 1, &[q]),
@@ -253,21 +265,23 @@ impl Scan<'_> {
     }
 
     /// Whether the key ending just before `p` is secret; `Some(true)` when
-    /// it is in double quotes.
+    /// it is in double quotes. The key is only read, so it may reach back
+    /// into an earlier finding: what decides is the original text, which
+    /// keeps masking idempotent.
     fn secret_key_before(&self, p: usize) -> Option<bool> {
         let b = self.b;
         let mut k = p;
-        if k > self.committed && b[k - 1] == b' ' {
+        if before(b, k) == b' ' {
             k -= 1;
         }
-        let quoted = k > self.committed && matches!(b[k - 1], b'"' | b'\'');
+        let quoted = matches!(before(b, k), b'"' | b'\'');
         if quoted {
             k -= 1;
-            if k > self.committed && b[k - 1] == b'\\' {
+            if before(b, k) == b'\\' {
                 k -= 1;
             }
         }
-        match self.keys.matches_before(b, k, self.committed) {
+        match self.keys.matches_before(b, k) {
             Some(true) => Some(quoted && b[k] == b'"'),
             _ => None,
         }
@@ -296,7 +310,10 @@ impl Scan<'_> {
             while !ends_value(at(b, end)) {
                 end += 1;
             }
-            if end > c && !b[c..].starts_with(REDACTED.as_bytes()) {
+            if b[c..].starts_with(REDACTED.as_bytes()) {
+                return None;
+            }
+            if end > c {
                 return Some(Hit { start: c, end, found: Found::Secret { quote: false } });
             }
         }
@@ -306,8 +323,14 @@ impl Scan<'_> {
     /// `Bearer <credential>` and `Basic <credential>`, any case.
     fn scheme(&mut self) -> Option<Hit> {
         let (b, i) = (self.b, self.i);
-        if is_word(before(b, i)) {
+        let prev = before(b, i);
+        if is_word(prev) {
             return self.skip_word();
+        }
+        // The scheme starts a header value or a field, never the tail of a
+        // domain or a word in another script.
+        if !matches!(prev, 0 | b'\t' | b'\n' | b'\r' | b' ' | b'"' | b'\'' | b':' | b'=' | b'(' | b'[' | b'{' | b',' | b';') {
+            return self.step();
         }
         let word = if at(b, i + 1).eq_ignore_ascii_case(&b'e') { 6 } else { 5 };
         let Some(name) = b.get(i..i + word) else { return self.step() };
@@ -346,7 +369,8 @@ impl Scan<'_> {
             while is_base64url(at(b, e)) {
                 e += 1;
             }
-            if at(b, e) == b'.' && (segments < 2 || is_base64url(at(b, e + 1))) {
+            // The third segment (the signature) is empty in unsecured tokens.
+            if at(b, e) == b'.' && (segments < 3 || is_base64url(at(b, e + 1))) {
                 e += 1;
                 segments += 1;
             } else {
@@ -361,31 +385,32 @@ impl Scan<'_> {
     }
 }
 
-/// The end of the domain of an email address starting at `d`: two or more
-/// labels, the last one (the top-level domain) two or more letters.
+/// The end of the domain of an email address starting at `d`: the longest
+/// run of two or more labels whose last one (the top-level domain) is two or
+/// more letters. `bob@example.com.1` ends after `com`.
 pub(crate) fn domain_end(b: &[u8], d: usize) -> Option<usize> {
     let mut k = d;
     let mut labels = 0;
-    let mut last;
+    let mut found = None;
     loop {
         let start = k;
         while is_label(at(b, k)) {
             k += 1;
         }
         if k == start {
-            return None;
+            return found;
         }
         labels += 1;
-        last = (start, k);
+        let tld = &b[start..k];
+        if labels >= 2 && tld.len() >= 2 && tld.iter().all(u8::is_ascii_alphabetic) {
+            found = Some(k);
+        }
         if at(b, k) == b'.' && is_label(at(b, k + 1)) {
             k += 1;
         } else {
-            break;
+            return found;
         }
     }
-    let tld = &b[last.0..last.1];
-    let tld_ok = tld.len() >= 2 && tld.iter().all(|&c| c.is_ascii_alphabetic() || c >= 0x80);
-    (labels >= 2 && tld_ok).then_some(k)
 }
 
 /// A quoted value starting at `v`, up to the closing `quote` (`"`, `'` or
