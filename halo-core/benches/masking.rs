@@ -36,9 +36,16 @@ const CLEAN: [&str; 8] = [
 fn bench(c: &mut Criterion) {
     let masker = Masker::default();
     let mut group = c.benchmark_group("mask_text");
-    for (name, lines) in [("one_finding_per_line", WITH_FINDING), ("nothing_to_mask", CLEAN)] {
+    for (name, lines) in [
+        ("one_finding_per_line", WITH_FINDING),
+        ("nothing_to_mask", CLEAN),
+    ] {
         for line in lines {
-            assert_eq!(masker.find(line).len(), usize::from(name != "nothing_to_mask"), "{line}");
+            assert_eq!(
+                masker.find(line).len(),
+                usize::from(name != "nothing_to_mask"),
+                "{line}"
+            );
         }
         let bytes: usize = lines.iter().map(|l| l.len()).sum();
         group.throughput(Throughput::Bytes(bytes as u64));

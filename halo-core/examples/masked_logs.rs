@@ -16,11 +16,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let masker = Arc::new(Masker::from_config(&config)?);
 
     let writer = MaskingMakeWriter::new(masker, std::io::stdout);
-    tracing_subscriber::fmt().with_writer(writer).with_ansi(false).init();
+    tracing_subscriber::fmt()
+        .with_writer(writer)
+        .with_ansi(false)
+        .init();
 
-    tracing::info!(lead = "jane.doe@example.com", phone = "+1 (415) 555-0123", "lead received");
+    tracing::info!(
+        lead = "jane.doe@example.com",
+        phone = "+1 (415) 555-0123",
+        "lead received"
+    );
     tracing::warn!("login failed for jane.doe@example.com password=hunter2 session_id=s-81723");
-    tracing::debug!(header = "Authorization: Bearer 9f8e7d6c5b4a", "calling HaloPSA");
+    tracing::debug!(
+        header = "Authorization: Bearer 9f8e7d6c5b4a",
+        "calling HaloPSA"
+    );
     tracing::info!(status = 200, duration_ms = 37, "opportunity synced");
     Ok(())
 }

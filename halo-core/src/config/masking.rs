@@ -114,8 +114,20 @@ impl Default for DataMasking {
             ..MaskRuleConfig::default()
         };
         let rules = BTreeMap::from([
-            ("email".to_owned(), MaskRuleConfig { preserve_domain: true, ..rule("****@****.***") }),
-            ("phone".to_owned(), MaskRuleConfig { preserve_area_code: true, ..rule("***-***-****") }),
+            (
+                "email".to_owned(),
+                MaskRuleConfig {
+                    preserve_domain: true,
+                    ..rule("****@****.***")
+                },
+            ),
+            (
+                "phone".to_owned(),
+                MaskRuleConfig {
+                    preserve_area_code: true,
+                    ..rule("***-***-****")
+                },
+            ),
             ("ssn".to_owned(), rule("***-**-****")),
         ]);
         Self {
@@ -131,7 +143,10 @@ impl Default for DataMasking {
 
 impl Default for LogMasking {
     fn default() -> Self {
-        Self { enabled: true, mask_in_logs: ["password", "api_key", "token"].map(str::to_owned).to_vec() }
+        Self {
+            enabled: true,
+            mask_in_logs: ["password", "api_key", "token"].map(str::to_owned).to_vec(),
+        }
     }
 }
 
@@ -183,7 +198,11 @@ impl DataMasking {
             o.report_at("allowed_fields", ProblemKind::Conflict, message);
         }
         check_keys(o, "allowed_fields", &self.allowed_fields);
-        check_keys(o, "log_masking.mask_in_logs", &self.log_masking.mask_in_logs);
+        check_keys(
+            o,
+            "log_masking.mask_in_logs",
+            &self.log_masking.mask_in_logs,
+        );
 
         let pseudonymized = self.rules.values().any(|r| r.pseudonymize);
         if pseudonymized && self.pseudonym_key.is_none() {
@@ -217,16 +236,32 @@ fn check_rule(name: &str, rule: &MaskRuleConfig, o: &mut Obj<'_>) {
     };
 
     let options = [
-        ("preserve_domain", rule.preserve_domain, kind == MaskKind::Email),
-        ("preserve_area_code", rule.preserve_area_code, kind == MaskKind::Phone),
-        ("preserve_last_four", rule.preserve_last_four, matches!(kind, MaskKind::Ssn | MaskKind::Card)),
+        (
+            "preserve_domain",
+            rule.preserve_domain,
+            kind == MaskKind::Email,
+        ),
+        (
+            "preserve_area_code",
+            rule.preserve_area_code,
+            kind == MaskKind::Phone,
+        ),
+        (
+            "preserve_last_four",
+            rule.preserve_last_four,
+            matches!(kind, MaskKind::Ssn | MaskKind::Card),
+        ),
     ];
     for (option, set, applies) in options {
         if set && !applies {
             let message = format!("does not apply to `{}` rules", kind.as_str());
             o.report_at(option, ProblemKind::Conflict, message);
         } else if set && rule.pseudonymize {
-            o.report_at(option, ProblemKind::Conflict, "cannot be combined with `pseudonymize`");
+            o.report_at(
+                option,
+                ProblemKind::Conflict,
+                "cannot be combined with `pseudonymize`",
+            );
         }
     }
 
@@ -252,11 +287,16 @@ fn check_rule(name: &str, rule: &MaskRuleConfig, o: &mut Obj<'_>) {
 /// most once; an email pattern that keeps the domain has text before its
 /// `@`. A pattern that keeps part of a phone, SSN or card number has a run of
 /// `*` for it to replace.
-pub(crate) fn check_mask_pattern(kind: MaskKind, pattern: &str, preserves: bool) -> Result<(), &'static str> {
+pub(crate) fn check_mask_pattern(
+    kind: MaskKind,
+    pattern: &str,
+    preserves: bool,
+) -> Result<(), &'static str> {
     if pattern.is_empty() || pattern.len() > MAX_MASK_PATTERN_BYTES {
         return Err("must be 1 to 64 characters");
     }
-    let refused = |b: u8| !(0x20..=0x7e).contains(&b) || b.is_ascii_digit() || b"\"'\\=:`".contains(&b);
+    let refused =
+        |b: u8| !(0x20..=0x7e).contains(&b) || b.is_ascii_digit() || b"\"'\\=:`".contains(&b);
     if pattern.bytes().any(refused) {
         return Err("must be printable ASCII without digits, quotes, backslashes, `=` or `:`");
     }

@@ -91,7 +91,12 @@ choice! {
 
 impl Default for AtRest {
     fn default() -> Self {
-        let fields = ["email", "phone", "social_security_number", "bank_account_details"];
+        let fields = [
+            "email",
+            "phone",
+            "social_security_number",
+            "bank_account_details",
+        ];
         Self {
             enabled: true,
             algorithm: Cipher::Aes256Gcm,
@@ -106,7 +111,9 @@ impl Default for AtRest {
 
 impl Default for InTransit {
     fn default() -> Self {
-        Self { min_tls_version: TlsVersion::V1_2 }
+        Self {
+            min_tls_version: TlsVersion::V1_2,
+        }
     }
 }
 
@@ -124,7 +131,12 @@ impl Encryption {
 impl AtRest {
     fn read(o: &mut Obj<'_>) -> Self {
         let d = Self::default();
-        let fields = ["email", "phone", "social_security_number", "bank_account_details"];
+        let fields = [
+            "email",
+            "phone",
+            "social_security_number",
+            "bank_account_details",
+        ];
         let at_rest = Self {
             enabled: o.bool("enabled", d.enabled),
             algorithm: o.choice("algorithm", d.algorithm),
@@ -172,6 +184,7 @@ impl AtRest {
 
 fn is_key_id(id: &str) -> bool {
     (1..=32).contains(&id.len())
-        && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
-

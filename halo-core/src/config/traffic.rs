@@ -217,7 +217,11 @@ impl Default for RateLimiting {
             ("webhooks".to_owned(), rule(1000, 100, None)),
             ("auth_endpoints".to_owned(), rule(10, 5, None)),
         ]);
-        Self { enabled: true, rules, whitelist: Whitelist::default() }
+        Self {
+            enabled: true,
+            rules,
+            whitelist: Whitelist::default(),
+        }
     }
 }
 
@@ -258,7 +262,10 @@ impl Default for SignatureConfig {
 
 impl Default for WebhookApiKey {
     fn default() -> Self {
-        Self { header: "X-API-Key".to_owned(), keys: Vec::new() }
+        Self {
+            header: "X-API-Key".to_owned(),
+            keys: Vec::new(),
+        }
     }
 }
 
@@ -320,12 +327,19 @@ impl RateRule {
                 (RatePeriod::Minute, 1)
             }
             [first, ..] => {
-                o.report(ProblemKind::Conflict, "more than one sustained rate is given");
+                o.report(
+                    ProblemKind::Conflict,
+                    "more than one sustained rate is given",
+                );
                 *first
             }
         };
         if !o.has("burst_limit") {
-            o.report_at("burst_limit", ProblemKind::MissingField, "required field is missing");
+            o.report_at(
+                "burst_limit",
+                ProblemKind::MissingField,
+                "required field is missing",
+            );
         }
         Self {
             requests,
@@ -342,15 +356,19 @@ impl Webhooks {
     pub(crate) fn read(o: &mut Obj<'_>) -> Self {
         Self {
             default: WebhookProvider::read(o),
-            providers: o.named_sections("providers", BTreeMap::new, |_, o| WebhookProvider::read(o)),
+            providers: o
+                .named_sections("providers", BTreeMap::new, |_, o| WebhookProvider::read(o)),
         }
     }
 
     /// The default provider followed by the named ones, with their names
     /// (`None` for the default).
     pub fn all_providers(&self) -> impl Iterator<Item = (Option<&str>, &WebhookProvider)> {
-        std::iter::once((None, &self.default))
-            .chain(self.providers.iter().map(|(name, p)| (Some(name.as_str()), p)))
+        std::iter::once((None, &self.default)).chain(
+            self.providers
+                .iter()
+                .map(|(name, p)| (Some(name.as_str()), p)),
+        )
     }
 }
 
@@ -371,8 +389,16 @@ impl WebhookProvider {
             }
             validation
         });
-        let max_body_bytes = o.uint("max_body_bytes", 1..=64 * 1024 * 1024, DEFAULT_MAX_BODY_BYTES);
-        Self { authentication, validation, max_body_bytes }
+        let max_body_bytes = o.uint(
+            "max_body_bytes",
+            1..=64 * 1024 * 1024,
+            DEFAULT_MAX_BODY_BYTES,
+        );
+        Self {
+            authentication,
+            validation,
+            max_body_bytes,
+        }
     }
 }
 
@@ -401,7 +427,10 @@ impl WebhookAuthentication {
                 .optional_section("basic", |o| {
                     let username = o.required_string("username");
                     let password = o.required_secret("password");
-                    Some(BasicAuth { username: username?, password: password? })
+                    Some(BasicAuth {
+                        username: username?,
+                        password: password?,
+                    })
                 })
                 .flatten(),
         };

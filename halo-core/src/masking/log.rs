@@ -57,7 +57,11 @@ impl<'a, M: MakeWriter<'a>> MakeWriter<'a> for MaskingMakeWriter<M> {
 impl<W: Write> MaskingWriter<W> {
     /// Masks what is written with `masker` before passing it to `inner`.
     pub fn new(masker: Arc<Masker>, inner: W) -> Self {
-        Self { masker, inner, pending: Vec::new() }
+        Self {
+            masker,
+            inner,
+            pending: Vec::new(),
+        }
     }
 
     /// Writes out every complete line held.

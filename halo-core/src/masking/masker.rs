@@ -94,14 +94,19 @@ impl Masker {
     ///
     /// `enabled: false` turns record masking off and `log_masking.enabled:
     /// false` turns text masking off (both are posture findings).
-    pub fn from_config_with(config: &Config, source: &dyn SecretSource) -> Result<Self, MaskingError> {
+    pub fn from_config_with(
+        config: &Config,
+        source: &dyn SecretSource,
+    ) -> Result<Self, MaskingError> {
         let masking = &config.security.data_masking;
         let mut builder = Self::builder();
         for (name, rule) in &masking.rules {
-            let kind = rule.kind_for(name).ok_or_else(|| MaskingError::InvalidRule {
-                rule: name.clone(),
-                reason: "the rule has no kind",
-            })?;
+            let kind = rule
+                .kind_for(name)
+                .ok_or_else(|| MaskingError::InvalidRule {
+                    rule: name.clone(),
+                    reason: "the rule has no kind",
+                })?;
             let mut built = MaskRule::new(kind).for_fields(rule.fields.iter().cloned());
             if let Some(pattern) = &rule.mask_pattern {
                 built = built.with_pattern(pattern.as_str())?;
@@ -160,7 +165,10 @@ impl Masker {
     pub fn find(&self, text: &str) -> Vec<Detection> {
         let mut found = Vec::new();
         scan::scan(text, &self.secret_keys, |hit| {
-            found.push(Detection { detector: detector_of(hit.found), range: hit.start..hit.end });
+            found.push(Detection {
+                detector: detector_of(hit.found),
+                range: hit.start..hit.end,
+            });
         });
         found
     }
@@ -212,7 +220,9 @@ impl Masker {
         let found_text = slice(text, hit.start, hit.end);
         let rule = match hit.found {
             Found::Email { .. } => &self.text_rules[0],
-            Found::Number(NumberKind::Nanp { .. } | NumberKind::International { .. }) => &self.text_rules[1],
+            Found::Number(NumberKind::Nanp { .. } | NumberKind::International { .. }) => {
+                &self.text_rules[1]
+            }
             Found::Number(NumberKind::Ssn { .. }) => &self.text_rules[2],
             Found::Number(NumberKind::Card { .. }) => &self.text_rules[3],
             Found::Secret { quote: true } => return out.push_str("\"[REDACTED]\""),
@@ -286,12 +296,20 @@ impl MaskerBuilder {
             for field in rule.fields().into_iter().map(fold) {
                 if seen.contains(&field) {
                     let reason = "a field is claimed by two rules";
-                    return Err(MaskingError::InvalidRule { rule: name.clone(), reason });
+                    return Err(MaskingError::InvalidRule {
+                        rule: name.clone(),
+                        reason,
+                    });
                 }
                 seen.push(field);
             }
         }
-        Ok(assemble(self.rules, &self.secret_keys, self.allowed, pseudonyms))
+        Ok(assemble(
+            self.rules,
+            &self.secret_keys,
+            self.allowed,
+            pseudonyms,
+        ))
     }
 }
 
@@ -309,16 +327,29 @@ fn assemble(
     fields.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
 
     let text_rule = |kind: MaskKind| {
-        let named = rules.iter().find(|(n, r)| r.kind() == kind && n == kind.as_str());
+        let named = rules
+            .iter()
+            .find(|(n, r)| r.kind() == kind && n == kind.as_str());
         let any = || rules.iter().find(|(_, r)| r.kind() == kind);
-        named.or_else(any).map_or_else(|| MaskRule::new(kind), |(_, r)| r.clone())
+        named
+            .or_else(any)
+            .map_or_else(|| MaskRule::new(kind), |(_, r)| r.clone())
     };
-    let secret = ALWAYS_SECRET_KEYS.iter().copied().chain(secret_keys.iter().map(String::as_str));
+    let secret = ALWAYS_SECRET_KEYS
+        .iter()
+        .copied()
+        .chain(secret_keys.iter().map(String::as_str));
     Masker {
         records_enabled: true,
         logs_enabled: true,
         fail_closed: allowed.is_some(),
-        text_rules: [MaskKind::Email, MaskKind::Phone, MaskKind::Ssn, MaskKind::Card].map(text_rule),
+        text_rules: [
+            MaskKind::Email,
+            MaskKind::Phone,
+            MaskKind::Ssn,
+            MaskKind::Card,
+        ]
+        .map(text_rule),
         secret_keys: KeySet::new(secret),
         allowed: allowed.iter().flatten().map(|k| fold(k)).collect(),
         fields,
@@ -337,14 +368,21 @@ impl Default for Masker {
             ("phone".to_owned(), MaskRule::phone().preserving_area_code()),
             ("ssn".to_owned(), MaskRule::ssn()),
         ];
-        assemble(rules, &crate::config::LogMasking::default().mask_in_logs, None, None)
+        assemble(
+            rules,
+            &crate::config::LogMasking::default().mask_in_logs,
+            None,
+            None,
+        )
     }
 }
 
 fn detector_of(found: Found) -> Detector {
     match found {
         Found::Email { .. } => Detector::Email,
-        Found::Number(NumberKind::Nanp { .. } | NumberKind::International { .. }) => Detector::Phone,
+        Found::Number(NumberKind::Nanp { .. } | NumberKind::International { .. }) => {
+            Detector::Phone
+        }
         Found::Number(NumberKind::Ssn { .. }) => Detector::Ssn,
         Found::Number(NumberKind::Card { .. }) => Detector::Card,
         Found::Secret { .. } => Detector::Secret,
@@ -385,7 +423,10 @@ impl fmt::Debug for Masker {
             .field("logs_enabled", &self.logs_enabled)
             .field("fail_closed", &self.fail_closed)
             .field("rules", &self.rule_names().collect::<Vec<_>>())
-            .field("pseudonym_key", &self.pseudonyms.as_ref().map(|_| "[REDACTED]"))
+            .field(
+                "pseudonym_key",
+                &self.pseudonyms.as_ref().map(|_| "[REDACTED]"),
+            )
             .finish_non_exhaustive()
     }
 }

@@ -102,7 +102,11 @@ pub(crate) fn find(b: &[u8], start: usize) -> Number {
             continue;
         }
         let groups = &run.groups[g..run.len];
-        let found = if g == 0 && run.plus { international(b, groups) } else { None };
+        let found = if g == 0 && run.plus {
+            international(b, groups)
+        } else {
+            None
+        };
         let found = found
             .or_else(|| card(b, groups))
             .or_else(|| nanp(b, groups))
@@ -110,11 +114,17 @@ pub(crate) fn find(b: &[u8], start: usize) -> Number {
         if let Some((used, kind)) = found {
             let end = groups[used - 1].end();
             if ends_word(b, end) {
-                return Number::Found(NumberMatch { start: group.start, end, kind });
+                return Number::Found(NumberMatch {
+                    start: group.start,
+                    end,
+                    kind,
+                });
             }
         }
     }
-    Number::None { run_end: run_end.max(start + 1) }
+    Number::None {
+        run_end: run_end.max(start + 1),
+    }
 }
 
 /// Where a run that cannot hold a number ends, judged from its first group
@@ -131,7 +141,8 @@ fn quick_reject(b: &[u8], start: usize) -> Option<usize> {
     }
     let digits = j - start;
     let after = at(b, j + 1);
-    let separated = matches!(at(b, j), b' ' | b'-' | b'.') && (after.is_ascii_digit() || after == b'(');
+    let separated =
+        matches!(at(b, j), b' ' | b'-' | b'.') && (after.is_ascii_digit() || after == b'(');
     let alone = digits == 10 || (13..=19).contains(&digits);
     ((!separated && !alone) || digits > 19).then_some(j)
 }
@@ -140,11 +151,17 @@ fn quick_reject(b: &[u8], start: usize) -> Option<usize> {
 /// a version number or a longer run.
 pub(crate) fn ends_word(b: &[u8], end: usize) -> bool {
     let next = at(b, end);
-    !(is_word(next) || next == b'@' || (matches!(next, b'.' | b'-') && at(b, end + 1).is_ascii_digit()))
+    !(is_word(next)
+        || next == b'@'
+        || (matches!(next, b'.' | b'-') && at(b, end + 1).is_ascii_digit()))
 }
 
 fn read_run(b: &[u8], start: usize) -> Run {
-    let mut run = Run { groups: [Group::default(); MAX_GROUPS], len: 0, plus: at(b, start) == b'+' };
+    let mut run = Run {
+        groups: [Group::default(); MAX_GROUPS],
+        len: 0,
+        plus: at(b, start) == b'+',
+    };
     let mut i = if run.plus { start + 1 } else { start };
     let mut sep = 0;
     while run.len < MAX_GROUPS {
@@ -159,7 +176,13 @@ fn read_run(b: &[u8], start: usize) -> Run {
         }
         let end = if paren { j + 1 } else { j };
         let group_start = if run.len == 0 { start } else { i };
-        run.groups[run.len] = Group { start: group_start, digits_start, digits_end: j, paren, sep };
+        run.groups[run.len] = Group {
+            start: group_start,
+            digits_start,
+            digits_end: j,
+            paren,
+            sep,
+        };
         run.len += 1;
 
         let next = at(b, end);
@@ -215,12 +238,23 @@ fn international(b: &[u8], groups: &[Group]) -> Option<(usize, NumberKind)> {
     let mut digits = [0u8; 24];
     collect(b, &groups[..used], &mut digits);
     if total == 11 && digits[0] == b'1' && is_nanp(&digits[1..7]) {
-        return Some((used, NumberKind::Nanp { area: [digits[1], digits[2], digits[3]] }));
+        return Some((
+            used,
+            NumberKind::Nanp {
+                area: [digits[1], digits[2], digits[3]],
+            },
+        ));
     }
     let len = country_code_len(&digits[..total]);
     let mut country = [0u8; 3];
     country[..len].copy_from_slice(&digits[..len]);
-    Some((used, NumberKind::International { country, len: len as u8 }))
+    Some((
+        used,
+        NumberKind::International {
+            country,
+            len: len as u8,
+        },
+    ))
 }
 
 fn card(b: &[u8], groups: &[Group]) -> Option<(usize, NumberKind)> {
@@ -267,7 +301,12 @@ fn nanp(b: &[u8], groups: &[Group]) -> Option<(usize, NumberKind)> {
 
     let mut digits = [0u8; 24];
     collect(b, &groups[skip..used], &mut digits);
-    is_nanp(&digits[..6]).then_some((used, NumberKind::Nanp { area: [digits[0], digits[1], digits[2]] }))
+    is_nanp(&digits[..6]).then_some((
+        used,
+        NumberKind::Nanp {
+            area: [digits[0], digits[1], digits[2]],
+        },
+    ))
 }
 
 fn ssn(b: &[u8], groups: &[Group]) -> Option<(usize, NumberKind)> {
@@ -280,7 +319,12 @@ fn ssn(b: &[u8], groups: &[Group]) -> Option<(usize, NumberKind)> {
     }
     let mut d = [0u8; 24];
     collect(b, &groups[..3], &mut d);
-    is_ssn(&d[..9]).then_some((3, NumberKind::Ssn { last_four: [d[5], d[6], d[7], d[8]] }))
+    is_ssn(&d[..9]).then_some((
+        3,
+        NumberKind::Ssn {
+            last_four: [d[5], d[6], d[7], d[8]],
+        },
+    ))
 }
 
 /// Whether nine ASCII digits are an SSN in the issued ranges.
@@ -304,7 +348,11 @@ pub(crate) fn luhn(digits: &[u8]) -> bool {
         .enumerate()
         .map(|(i, &c)| {
             let d = u32::from(c - b'0');
-            if i % 2 == 1 { if d > 4 { d * 2 - 9 } else { d * 2 } } else { d }
+            if i % 2 == 1 {
+                if d > 4 { d * 2 - 9 } else { d * 2 }
+            } else {
+                d
+            }
         })
         .sum();
     sum % 10 == 0

@@ -31,7 +31,9 @@ pub(crate) struct Pseudonyms {
 impl Pseudonyms {
     pub(crate) fn new(key: SecretBytes) -> Result<Self, MaskingError> {
         if key.expose_secret().len() < MIN_PSEUDONYM_KEY_BYTES {
-            return Err(MaskingError::WeakPseudonymKey { min: MIN_PSEUDONYM_KEY_BYTES });
+            return Err(MaskingError::WeakPseudonymKey {
+                min: MIN_PSEUDONYM_KEY_BYTES,
+            });
         }
         Ok(Self { key })
     }
@@ -56,14 +58,22 @@ impl Pseudonyms {
 /// Whether `value` is a pseudonym.
 pub(crate) fn is_pseudonym(value: &str) -> bool {
     value.strip_prefix(PREFIX).is_some_and(|hex| {
-        hex.len() == 32 && hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        hex.len() == 32
+            && hex
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
     })
 }
 
 /// The form of `value` that is pseudonymised.
 pub(crate) fn normalise(kind: MaskKind, value: &str) -> String {
     let value = value.trim();
-    let digits = || value.chars().filter(char::is_ascii_digit).collect::<String>();
+    let digits = || {
+        value
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect::<String>()
+    };
     match kind {
         MaskKind::Email => value.to_lowercase(),
         MaskKind::Phone => {
@@ -79,7 +89,11 @@ pub(crate) fn normalise(kind: MaskKind, value: &str) -> String {
         }
         MaskKind::Ssn | MaskKind::Card => {
             let digits = digits();
-            if digits.is_empty() { value.to_owned() } else { digits }
+            if digits.is_empty() {
+                value.to_owned()
+            } else {
+                digits
+            }
         }
         _ => value.to_owned(),
     }

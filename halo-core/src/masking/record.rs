@@ -70,9 +70,10 @@ impl Masker {
     }
 
     fn scope_of<'a>(&'a self, folded: &str, parent: Scope<'a>) -> Scope<'a> {
-        let field = self.fields.iter().find(|(field, _)| {
-            memmem::find(folded.as_bytes(), field.as_bytes()).is_some()
-        });
+        let field = self
+            .fields
+            .iter()
+            .find(|(field, _)| memmem::find(folded.as_bytes(), field.as_bytes()).is_some());
         if let Some((_, index)) = field {
             return Scope::Rule(&self.rules[*index].1);
         }

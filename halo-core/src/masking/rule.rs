@@ -56,7 +56,13 @@ enum Preserve {
 impl MaskRule {
     /// A rule of `kind` with its default pattern, keeping nothing.
     pub fn new(kind: MaskKind) -> Self {
-        Self { kind, pattern: None, preserve: None, pseudonymize: false, fields: Vec::new() }
+        Self {
+            kind,
+            pattern: None,
+            preserve: None,
+            pseudonymize: false,
+            fields: Vec::new(),
+        }
     }
 
     /// Email addresses: `****@****.***`.
@@ -180,7 +186,12 @@ impl MaskRule {
 
     /// Checks the rule as a whole, naming it `name` in errors.
     pub(crate) fn check(&self, name: &str) -> Result<(), MaskingError> {
-        let invalid = |reason| Err(MaskingError::InvalidRule { rule: name.to_owned(), reason });
+        let invalid = |reason| {
+            Err(MaskingError::InvalidRule {
+                rule: name.to_owned(),
+                reason,
+            })
+        };
         let fits = match self.preserve {
             None => true,
             Some(Preserve::Domain) => self.kind == MaskKind::Email,
@@ -196,10 +207,15 @@ impl MaskRule {
         if self.kind == MaskKind::Redact && self.fields.is_empty() {
             return invalid("a redact rule needs the fields it applies to");
         }
-        if self.fields.iter().any(|f| !f.bytes().any(|b| b.is_ascii_alphanumeric())) {
+        if self
+            .fields
+            .iter()
+            .any(|f| !f.bytes().any(|b| b.is_ascii_alphanumeric()))
+        {
             return Err(MaskingError::InvalidKey);
         }
-        if let Err(reason) = check_mask_pattern(self.kind, self.pattern(), self.preserve.is_some()) {
+        if let Err(reason) = check_mask_pattern(self.kind, self.pattern(), self.preserve.is_some())
+        {
             return invalid(reason);
         }
         Ok(())
@@ -229,7 +245,9 @@ impl MaskRule {
                 };
                 let last = fits.then(|| {
                     let n = digits.len();
-                    NumberKind::Card { last_four: [digits[n - 4], digits[n - 3], digits[n - 2], digits[n - 1]] }
+                    NumberKind::Card {
+                        last_four: [digits[n - 4], digits[n - 3], digits[n - 2], digits[n - 1]],
+                    }
                 });
                 self.write_number(last, out);
             }
@@ -264,9 +282,10 @@ impl MaskRule {
                 out.push(' ');
                 None
             }
-            (Some(Preserve::LastFour), Some(NumberKind::Ssn { last_four } | NumberKind::Card { last_four })) => {
-                last_run(pattern).map(|run| (run, last_four.to_vec()))
-            }
+            (
+                Some(Preserve::LastFour),
+                Some(NumberKind::Ssn { last_four } | NumberKind::Card { last_four }),
+            ) => last_run(pattern).map(|run| (run, last_four.to_vec())),
             _ => None,
         };
         match kept {
@@ -292,15 +311,22 @@ impl MaskRule {
                 value.len() == head.len() + count + tail.len()
                     && value.starts_with(head)
                     && value.ends_with(tail)
-                    && value[head.len()..head.len() + count].bytes().all(|b| b.is_ascii_digit())
+                    && value[head.len()..head.len() + count]
+                        .bytes()
+                        .all(|b| b.is_ascii_digit())
             })
         };
         match self.preserve {
             Some(Preserve::AreaCode) => {
-                let international = value.strip_suffix(pattern).and_then(|v| v.strip_suffix(' '));
-                let international = international.and_then(|v| v.strip_prefix('+')).is_some_and(|cc| {
-                    (1..=3).contains(&cc.len()) && cc.bytes().all(|b| b.is_ascii_digit())
-                });
+                let international = value
+                    .strip_suffix(pattern)
+                    .and_then(|v| v.strip_suffix(' '));
+                let international =
+                    international
+                        .and_then(|v| v.strip_prefix('+'))
+                        .is_some_and(|cc| {
+                            (1..=3).contains(&cc.len()) && cc.bytes().all(|b| b.is_ascii_digit())
+                        });
                 international || with_digits(first_run(pattern), 3)
             }
             Some(Preserve::LastFour) => with_digits(last_run(pattern), 4),
@@ -321,7 +347,9 @@ fn phone_of(value: &str) -> Option<NumberKind> {
         _ => None,
     };
     if let Some(d) = national.filter(|d| numbers::is_nanp(d)) {
-        return Some(NumberKind::Nanp { area: [d[0], d[1], d[2]] });
+        return Some(NumberKind::Nanp {
+            area: [d[0], d[1], d[2]],
+        });
     }
     if !plus || !(8..=15).contains(&digits.len()) {
         return None;
@@ -329,7 +357,10 @@ fn phone_of(value: &str) -> Option<NumberKind> {
     let len = numbers::country_code_len(&digits);
     let mut country = [0u8; 3];
     country[..len].copy_from_slice(&digits[..len]);
-    Some(NumberKind::International { country, len: len as u8 })
+    Some(NumberKind::International {
+        country,
+        len: len as u8,
+    })
 }
 
 /// The byte range of the first run of `*` in `pattern`.
@@ -342,6 +373,10 @@ fn first_run(pattern: &str) -> Option<(usize, usize)> {
 /// The byte range of the last run of `*` in `pattern`.
 fn last_run(pattern: &str) -> Option<(usize, usize)> {
     let end = pattern.rfind('*')? + 1;
-    let len = pattern[..end].bytes().rev().take_while(|&b| b == b'*').count();
+    let len = pattern[..end]
+        .bytes()
+        .rev()
+        .take_while(|&b| b == b'*')
+        .count();
     Some((end - len, end))
 }

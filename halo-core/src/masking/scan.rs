@@ -111,7 +111,12 @@ fn ends_value(c: u8) -> bool {
 
 /// Calls `emit` with every finding of `text`, in order.
 pub(crate) fn scan(text: &str, keys: &KeySet, mut emit: impl FnMut(Hit)) {
-    let mut scan = Scan { b: text.as_bytes(), keys, i: 0, committed: 0 };
+    let mut scan = Scan {
+        b: text.as_bytes(),
+        keys,
+        i: 0,
+        committed: 0,
+    };
     let len = scan.b.len();
     while scan.i < len {
         let class = CLASS[usize::from(scan.b[scan.i])];
@@ -164,7 +169,11 @@ impl Scan<'_> {
     /// The byte at `j` for a boundary test: bytes of an earlier finding
     /// count as a space, since a second pass sees their replacement there.
     fn boundary_byte(&self, j: usize) -> u8 {
-        if j < self.committed { b' ' } else { at(self.b, j) }
+        if j < self.committed {
+            b' '
+        } else {
+            at(self.b, j)
+        }
     }
 
     fn number(&mut self) -> Option<Hit> {
@@ -172,7 +181,11 @@ impl Scan<'_> {
         let first = at(b, i);
         let prev = if i == 0 { 0 } else { self.boundary_byte(i - 1) };
         if is_word(prev) {
-            return if first.is_ascii_digit() { self.skip_word() } else { self.step() };
+            return if first.is_ascii_digit() {
+                self.skip_word()
+            } else {
+                self.step()
+            };
         }
         let prev2 = if i < 2 { 0 } else { self.boundary_byte(i - 2) };
         if prev == b'@'
@@ -182,7 +195,11 @@ impl Scan<'_> {
             return self.step();
         }
         match numbers::find(b, i) {
-            Number::Found(m) => Some(Hit { start: m.start, end: m.end, found: Found::Number(m.kind) }),
+            Number::Found(m) => Some(Hit {
+                start: m.start,
+                end: m.end,
+                found: Found::Number(m.kind),
+            }),
             Number::None { run_end } => {
                 self.i = run_end;
                 None
@@ -191,7 +208,9 @@ impl Scan<'_> {
     }
 
     fn at_sign(&mut self) -> Option<Hit> {
-        self.url_credentials().or_else(|| self.email()).or_else(|| self.step())
+        self.url_credentials()
+            .or_else(|| self.email())
+            .or_else(|| self.step())
     }
 
     /// `scheme://user:password@host`: the user information is the finding.
@@ -216,7 +235,11 @@ impl Scan<'_> {
             }
             k += 1;
         }
-        Some(Hit { start: u, end: last, found: Found::UrlCredentials })
+        Some(Hit {
+            start: u,
+            end: last,
+            found: Found::UrlCredentials,
+        })
     }
 
     fn email(&self) -> Option<Hit> {
@@ -228,12 +251,17 @@ impl Scan<'_> {
         while start < a && b[start] == b'.' {
             start += 1;
         }
-        if start == a {
+        // A local part neither starts nor ends with a dot.
+        if start == a || b[a - 1] == b'.' {
             return None;
         }
         // `a@b.io@c.io` is no address; the second `@` may start one.
         let end = domain_end(b, a + 1).filter(|&end| at(b, end) != b'@')?;
-        Some(Hit { start, end, found: Found::Email { domain: a + 1 } })
+        Some(Hit {
+            start,
+            end,
+            found: Found::Email { domain: a + 1 },
+        })
     }
 
     /// `key=value`, `key: value`, `"key": "value"`: the value of a secret
@@ -243,7 +271,9 @@ impl Scan<'_> {
         if b[p] == b':' && at(b, p + 1) == b'/' {
             return self.step();
         }
-        let Some(quoted_key) = self.secret_key_before(p) else { return self.step() };
+        let Some(quoted_key) = self.secret_key_before(p) else {
+            return self.step();
+        };
 
         // `key: value` and `key = value` are spaced; in `key= next=1` the
         // value is empty.
@@ -314,10 +344,18 @@ impl Scan<'_> {
                 return None;
             }
             if end > c {
-                return Some(Hit { start: c, end, found: Found::Secret { quote: false } });
+                return Some(Hit {
+                    start: c,
+                    end,
+                    found: Found::Secret { quote: false },
+                });
             }
         }
-        Some(Hit { start: v, end: e, found: Found::Secret { quote: quoted_key } })
+        Some(Hit {
+            start: v,
+            end: e,
+            found: Found::Secret { quote: quoted_key },
+        })
     }
 
     /// `Bearer <credential>` and `Basic <credential>`, any case.
@@ -329,11 +367,32 @@ impl Scan<'_> {
         }
         // The scheme starts a header value or a field, never the tail of a
         // domain or a word in another script.
-        if !matches!(prev, 0 | b'\t' | b'\n' | b'\r' | b' ' | b'"' | b'\'' | b':' | b'=' | b'(' | b'[' | b'{' | b',' | b';') {
+        if !matches!(
+            prev,
+            0 | b'\t'
+                | b'\n'
+                | b'\r'
+                | b' '
+                | b'"'
+                | b'\''
+                | b':'
+                | b'='
+                | b'('
+                | b'['
+                | b'{'
+                | b','
+                | b';'
+        ) {
             return self.step();
         }
-        let word = if at(b, i + 1).eq_ignore_ascii_case(&b'e') { 6 } else { 5 };
-        let Some(name) = b.get(i..i + word) else { return self.step() };
+        let word = if at(b, i + 1).eq_ignore_ascii_case(&b'e') {
+            6
+        } else {
+            5
+        };
+        let Some(name) = b.get(i..i + word) else {
+            return self.step();
+        };
         if !is_auth_scheme(name) || at(b, i + word) != b' ' {
             return self.step();
         }
@@ -346,7 +405,11 @@ impl Scan<'_> {
             e += 1;
         }
         if looks_like_credential(&b[c..e]) {
-            Some(Hit { start: c, end: e, found: Found::Bearer })
+            Some(Hit {
+                start: c,
+                end: e,
+                found: Found::Bearer,
+            })
         } else {
             self.step()
         }
@@ -377,8 +440,12 @@ impl Scan<'_> {
                 break;
             }
         }
-        if segments >= 3 && e - start >= 16 {
-            Some(Hit { start, end: e, found: Found::Jwt })
+        if segments >= 3 {
+            Some(Hit {
+                start,
+                end: e,
+                found: Found::Jwt,
+            })
         } else {
             self.step()
         }
@@ -419,14 +486,22 @@ pub(crate) fn domain_end(b: &[u8], d: usize) -> Option<usize> {
 fn quoted_value(b: &[u8], v: usize, quote: &[u8]) -> Option<Hit> {
     let mut e = v;
     while e < b.len() && !b[e..].starts_with(quote) {
-        e += if b[e] == b'\\' && quote.len() == 1 { 2 } else { 1 };
+        e += if b[e] == b'\\' && quote.len() == 1 {
+            2
+        } else {
+            1
+        };
     }
     let e = e.min(b.len());
     let value = &b[v..e];
     if value.is_empty() || value == REDACTED.as_bytes() {
         return None;
     }
-    Some(Hit { start: v, end: e, found: Found::Secret { quote: false } })
+    Some(Hit {
+        start: v,
+        end: e,
+        found: Found::Secret { quote: false },
+    })
 }
 
 fn is_auth_scheme(word: &[u8]) -> bool {

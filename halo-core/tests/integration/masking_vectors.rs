@@ -36,12 +36,33 @@ fn check_text(name: &str, masker: &Masker, case: &Value) {
     let expected = case["output"].as_str().unwrap();
     let masked = masker.mask_text(input);
     assert_eq!(masked, expected, "{name}");
-    assert_eq!(matches!(masked, Cow::Borrowed(_)), input == expected, "{name}: borrowed iff unchanged");
-    assert_eq!(masker.mask_text(expected), expected, "{name}: not idempotent");
+    assert_eq!(
+        matches!(masked, Cow::Borrowed(_)),
+        input == expected,
+        "{name}: borrowed iff unchanged"
+    );
+    assert_eq!(
+        masker.mask_text(expected),
+        expected,
+        "{name}: not idempotent"
+    );
 
     if let Some(detectors) = case.get("detectors") {
-        let found: Vec<&str> = masker.find(input).iter().map(|d| d.detector.as_str()).collect();
-        assert_eq!(found, detectors.as_array().unwrap().iter().map(|d| d.as_str().unwrap()).collect::<Vec<_>>(), "{name}");
+        let found: Vec<&str> = masker
+            .find(input)
+            .iter()
+            .map(|d| d.detector.as_str())
+            .collect();
+        assert_eq!(
+            found,
+            detectors
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| d.as_str().unwrap())
+                .collect::<Vec<_>>(),
+            "{name}"
+        );
     }
 }
 
@@ -54,7 +75,11 @@ fn check_value(name: &str, case: &Value) {
     let input = case["input"].as_str().unwrap();
     let output = masker.mask_value("rule", input).unwrap();
     assert_eq!(output, case["output"].as_str().unwrap(), "{name}");
-    assert_eq!(masker.mask_value("rule", &output).unwrap(), output, "{name}: not idempotent");
+    assert_eq!(
+        masker.mask_value("rule", &output).unwrap(),
+        output,
+        "{name}: not idempotent"
+    );
 }
 
 fn check_record(name: &str, masker: &Masker, case: &Value, input: &str) {
@@ -71,12 +96,21 @@ fn check_error(name: &str, case: &Value) {
     if expected.starts_with("config.") {
         let err = loaded.unwrap_err();
         assert_eq!(err.code(), expected, "{name}: {err}");
-        let problems: Vec<(String, &str)> = err.problems().iter().map(|p| (p.path.clone(), p.code())).collect();
+        let problems: Vec<(String, &str)> = err
+            .problems()
+            .iter()
+            .map(|p| (p.path.clone(), p.code()))
+            .collect();
         let wanted: Vec<(String, &str)> = case["problems"]
             .as_array()
             .unwrap()
             .iter()
-            .map(|p| (p["path"].as_str().unwrap().to_owned(), p["code"].as_str().unwrap()))
+            .map(|p| {
+                (
+                    p["path"].as_str().unwrap().to_owned(),
+                    p["code"].as_str().unwrap(),
+                )
+            })
             .collect();
         assert_eq!(problems, wanted, "{name}");
     } else {
@@ -111,7 +145,11 @@ fn run_case(file: &Path, case: &Value) {
             "pseudonyms" => {
                 let masker = masker_of(case);
                 let text = case["text"].as_str().unwrap();
-                assert_eq!(masker.mask_text(text), case["output"].as_str().unwrap(), "{name}");
+                assert_eq!(
+                    masker.mask_text(text),
+                    case["output"].as_str().unwrap(),
+                    "{name}"
+                );
             }
             _ => check_text(&name, &masker_of(case), case),
         }
@@ -124,15 +162,36 @@ fn every_masking_vector() {
     assert!(files.len() >= 11, "vector files missing: {}", files.len());
     let mut failures = Vec::new();
     let count: usize = files.iter().map(|f| run(f, &mut failures)).sum();
-    assert!(failures.is_empty(), "{} failing cases:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failing cases:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     assert!(count >= 140, "only {count} cases");
 }
 
 #[test]
 fn value_rules_match_the_free_rule_api() {
     // The code-first rules give what the configured ones give.
-    assert_eq!(MaskRule::email().preserving_domain().mask("jane@example.com"), "****@example.com");
-    assert_eq!(MaskRule::phone().preserving_area_code().mask("415.555.0123"), "415-***-****");
-    assert_eq!(MaskRule::ssn().preserving_last_four().mask("123-45-6789"), "***-**-6789");
-    assert_eq!(MaskRule::card().mask("4111111111111111"), "**** **** **** ****");
+    assert_eq!(
+        MaskRule::email()
+            .preserving_domain()
+            .mask("jane@example.com"),
+        "****@example.com"
+    );
+    assert_eq!(
+        MaskRule::phone()
+            .preserving_area_code()
+            .mask("415.555.0123"),
+        "415-***-****"
+    );
+    assert_eq!(
+        MaskRule::ssn().preserving_last_four().mask("123-45-6789"),
+        "***-**-6789"
+    );
+    assert_eq!(
+        MaskRule::card().mask("4111111111111111"),
+        "**** **** **** ****"
+    );
 }
