@@ -270,10 +270,10 @@ fn check_rule(name: &str, rule: &MaskRuleConfig, o: &mut Obj<'_>) {
         o.report_at("fields", ProblemKind::MissingField, message);
     }
     check_keys(o, "fields", &rule.fields);
-    if let Some(pattern) = &rule.mask_pattern {
-        if let Err(message) = check_mask_pattern(kind, pattern, rule.preserves()) {
-            o.report_at("mask_pattern", ProblemKind::InvalidValue, message);
-        }
+    if let Some(pattern) = &rule.mask_pattern
+        && let Err(message) = check_mask_pattern(kind, pattern, rule.preserves())
+    {
+        o.report_at("mask_pattern", ProblemKind::InvalidValue, message);
     }
 }
 
