@@ -17,7 +17,9 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod config;
+pub mod masking;
 pub mod secret;
 
 pub use config::{Config, ConfigError, Finding};
+pub use masking::{Masker, MaskingError};
 pub use secret::{SecretRef, SecretSource, SecretString};

@@ -8,4 +8,6 @@
 )]
 
 mod config_vectors;
+mod masking_properties;
+mod masking_vectors;
 mod vectors;
