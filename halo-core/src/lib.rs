@@ -17,7 +17,13 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod config;
+pub mod halo;
+#[cfg(feature = "sandbox")]
+pub mod sandbox;
 pub mod secret;
 
 pub use config::{Config, ConfigError, Finding};
+#[cfg(feature = "client")]
+pub use halo::{HaloClient, HaloClientBuilder};
+pub use halo::{Client, HaloError, Opportunity, Site, Ticket, User};
 pub use secret::{SecretRef, SecretSource, SecretString};
