@@ -23,7 +23,7 @@ pub mod sandbox;
 pub mod secret;
 
 pub use config::{Config, ConfigError, Finding};
+pub use halo::{Client, HaloError, Opportunity, Site, Ticket, User};
 #[cfg(feature = "client")]
 pub use halo::{HaloClient, HaloClientBuilder};
-pub use halo::{Client, HaloError, Opportunity, Site, Ticket, User};
 pub use secret::{SecretRef, SecretSource, SecretString};

@@ -72,8 +72,19 @@ impl Token {
 }
 
 impl Auth {
-    pub(crate) fn new(credentials: Credentials, base: Url, discover: bool, margin: Duration) -> Self {
-        Self { credentials, base, discover, margin, state: Mutex::new(State::default()) }
+    pub(crate) fn new(
+        credentials: Credentials,
+        base: Url,
+        discover: bool,
+        margin: Duration,
+    ) -> Self {
+        Self {
+            credentials,
+            base,
+            discover,
+            margin,
+            state: Mutex::new(State::default()),
+        }
     }
 
     /// A valid token: the cached one, or a fresh one. Concurrent callers
@@ -84,7 +95,11 @@ impl Auth {
         pacer: &Pacer,
     ) -> Result<Arc<Token>, HaloError> {
         let mut state = self.state.lock().await;
-        if let Some(token) = state.current.as_ref().filter(|t| t.renew_at > Instant::now()) {
+        if let Some(token) = state
+            .current
+            .as_ref()
+            .filter(|t| t.renew_at > Instant::now())
+        {
             return Ok(Arc::clone(token));
         }
         let url = match &state.token_url {
@@ -104,7 +119,11 @@ impl Auth {
     /// Drops `used` if it is still the cached token (after a 401).
     pub(crate) async fn invalidate(&self, used: &Token) {
         let mut state = self.state.lock().await;
-        if state.current.as_ref().is_some_and(|t| t.generation == used.generation) {
+        if state
+            .current
+            .as_ref()
+            .is_some_and(|t| t.generation == used.generation)
+        {
             state.current = None;
         }
     }
@@ -127,14 +146,22 @@ impl Auth {
         let started = Instant::now();
         let reply = http
             .post(url)
-            .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(
+                reqwest::header::CONTENT_TYPE,
+                "application/x-www-form-urlencoded",
+            )
             .body(SecretBody(SecretString::from(form)).into_bytes())
             .send()
             .await
             .map_err(|e| transport(TOKEN_ROUTE, e))?;
         let status = reply.status().as_u16();
         let body = reply.bytes().await.map_err(|e| transport(TOKEN_ROUTE, e))?;
-        tracing::debug!(route = TOKEN_ROUTE, status, elapsed_ms = elapsed_ms(started), "halo token");
+        tracing::debug!(
+            route = TOKEN_ROUTE,
+            status,
+            elapsed_ms = elapsed_ms(started),
+            "halo token"
+        );
         match status {
             200..=299 => {}
             400 | 401 | 403 => {
@@ -144,15 +171,20 @@ impl Auth {
             }
             _ => {
                 let message = wire::error_message(&body).unwrap_or_default();
-                return Err(HaloError::Api { status, route: TOKEN_ROUTE.into(), message });
+                return Err(HaloError::Api {
+                    status,
+                    route: TOKEN_ROUTE.into(),
+                    message,
+                });
             }
         }
-        let reply: TokenReply =
-            serde_json::from_slice(&body).map_err(|e| HaloError::decode(&e))?;
+        let reply: TokenReply = serde_json::from_slice(&body).map_err(|e| HaloError::decode(&e))?;
         let lifetime = reply
             .expires_in
             .filter(|s| s.is_finite() && *s > 0.0)
-            .map_or(DEFAULT_LIFETIME, |s| Duration::from_secs_f64(s.min(86_400.0 * 365.0)));
+            .map_or(DEFAULT_LIFETIME, |s| {
+                Duration::from_secs_f64(s.min(86_400.0 * 365.0))
+            });
         // Renew `margin` early, but never later than half-way through a
         // short-lived token, so a short lifetime cannot mean a fetch per call.
         let early = self.margin.min(lifetime / 2);
@@ -166,7 +198,11 @@ impl Auth {
     /// The token endpoint: discovered through `/api/authinfo` when enabled
     /// and on the same host as the base URL, else `{base}/auth/token`.
     async fn token_url(&self, http: &reqwest::Client, pacer: &Pacer) -> Url {
-        let discovered = if self.discover { self.discover_url(http, pacer).await } else { None };
+        let discovered = if self.discover {
+            self.discover_url(http, pacer).await
+        } else {
+            None
+        };
         let mut url = discovered.unwrap_or_else(|| join(&self.base, &["auth", "token"]));
         if let Some(tenant) = &self.credentials.tenant {
             url.query_pairs_mut().append_pair("tenant", tenant);
@@ -176,7 +212,11 @@ impl Auth {
 
     async fn discover_url(&self, http: &reqwest::Client, pacer: &Pacer) -> Option<Url> {
         pacer.acquire().await;
-        let reply = http.get(join(&self.base, &["api", "authinfo"])).send().await.ok()?;
+        let reply = http
+            .get(join(&self.base, &["api", "authinfo"]))
+            .send()
+            .await
+            .ok()?;
         let status = reply.status().as_u16();
         tracing::debug!(route = AUTHINFO_ROUTE, status, "halo auth discovery");
         if !reply.status().is_success() {
@@ -189,7 +229,10 @@ impl Auth {
             && auth.host_str() == self.base.host_str()
             && auth.port_or_known_default() == self.base.port_or_known_default();
         if !same_origin {
-            tracing::warn!(route = AUTHINFO_ROUTE, "halo auth_url on another host ignored");
+            tracing::warn!(
+                route = AUTHINFO_ROUTE,
+                "halo auth_url on another host ignored"
+            );
             return None;
         }
         Some(join(&auth, &["token"]))
@@ -208,9 +251,14 @@ pub(crate) fn join(base: &Url, segments: &[&str]) -> Url {
 
 pub(crate) fn transport(route: &str, err: reqwest::Error) -> HaloError {
     if err.is_timeout() {
-        HaloError::Timeout { route: route.to_owned() }
+        HaloError::Timeout {
+            route: route.to_owned(),
+        }
     } else {
-        HaloError::Transport { route: route.to_owned(), source: Box::new(err) }
+        HaloError::Transport {
+            route: route.to_owned(),
+            source: Box::new(err),
+        }
     }
 }
 
@@ -229,7 +277,9 @@ impl SecretBody {
 
 impl fmt::Debug for Token {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Token").field("value", &"[REDACTED]").finish_non_exhaustive()
+        f.debug_struct("Token")
+            .field("value", &"[REDACTED]")
+            .finish_non_exhaustive()
     }
 }
 

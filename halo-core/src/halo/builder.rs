@@ -149,10 +149,13 @@ impl HaloClientBuilder {
     /// setting.
     pub fn build(self) -> Result<HaloClient, HaloError> {
         let base = parse_base(self.base_url.as_deref())?;
-        let client_id = self.client_id.filter(|id| !id.trim().is_empty()).ok_or_else(|| {
-            config("client id is required")
-        })?;
-        let secret = self.client_secret.ok_or_else(|| config("client secret is required"))?;
+        let client_id = self
+            .client_id
+            .filter(|id| !id.trim().is_empty())
+            .ok_or_else(|| config("client id is required"))?;
+        let secret = self
+            .client_secret
+            .ok_or_else(|| config("client secret is required"))?;
         let tls = match self.min_tls {
             TlsVersion::V1_2 => reqwest::tls::Version::TLS_1_2,
             TlsVersion::V1_3 => reqwest::tls::Version::TLS_1_3,
@@ -161,8 +164,13 @@ impl HaloClientBuilder {
         if self.retry.max_attempts == 0 {
             return Err(config("retry max_attempts must be at least 1"));
         }
-        if self.rate_limit.is_some_and(|l| l.requests == 0 || l.per.is_zero()) {
-            return Err(config("rate limit must allow at least one request per non-zero window"));
+        if self
+            .rate_limit
+            .is_some_and(|l| l.requests == 0 || l.per.is_zero())
+        {
+            return Err(config(
+                "rate limit must allow at least one request per non-zero window",
+            ));
         }
 
         // Installing fails only when a provider is already installed: fine.
@@ -176,10 +184,23 @@ impl HaloClientBuilder {
             .build()
             .map_err(|_| config("the HTTP client could not be built"))?;
 
-        let credentials = Credentials { client_id, secret, scope: self.scope, tenant: self.tenant };
+        let credentials = Credentials {
+            client_id,
+            secret,
+            scope: self.scope,
+            tenant: self.tenant,
+        };
         let auth = Auth::new(credentials, base.clone(), self.discover, self.renew_margin);
         let pacer = Pacer::new(self.rate_limit);
-        Ok(HaloClient { core: Arc::new(Core { http, base, auth, pacer, retry: self.retry }) })
+        Ok(HaloClient {
+            core: Arc::new(Core {
+                http,
+                base,
+                auth,
+                pacer,
+                retry: self.retry,
+            }),
+        })
     }
 }
 
@@ -195,7 +216,11 @@ fn parse_base(url: Option<&str>) -> Result<Url, HaloError> {
     match parsed.scheme() {
         "https" => {}
         "http" if loopback => {}
-        _ => return Err(config("base URL must use https (plain http only on loopback)")),
+        _ => {
+            return Err(config(
+                "base URL must use https (plain http only on loopback)",
+            ));
+        }
     }
     if !parsed.username().is_empty() || parsed.password().is_some() {
         return Err(config("base URL must not carry credentials"));
@@ -207,7 +232,9 @@ fn parse_base(url: Option<&str>) -> Result<Url, HaloError> {
 }
 
 fn config(reason: &str) -> HaloError {
-    HaloError::Config { reason: reason.into() }
+    HaloError::Config {
+        reason: reason.into(),
+    }
 }
 
 impl fmt::Debug for HaloClientBuilder {
@@ -215,7 +242,10 @@ impl fmt::Debug for HaloClientBuilder {
         f.debug_struct("HaloClientBuilder")
             .field("base_url", &self.base_url)
             .field("client_id", &self.client_id)
-            .field("client_secret", &self.client_secret.as_ref().map(|_| "[REDACTED]"))
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| "[REDACTED]"),
+            )
             .field("tenant", &self.tenant)
             .field("scope", &self.scope)
             .field("rate_limit", &self.rate_limit)

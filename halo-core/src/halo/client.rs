@@ -131,12 +131,21 @@ impl HaloClient {
         query: &[(&str, &str)],
         body: Option<&Value>,
     ) -> Result<Option<Value>, HaloError> {
-        let segments: Vec<String> =
-            path.split('/').filter(|s| !s.is_empty()).map(str::to_owned).collect();
+        let segments: Vec<String> = path
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect();
         let first = segments.first().map_or("", String::as_str);
-        let route = if segments.len() > 1 { format!("/api/{first}/…") } else { format!("/api/{first}") };
+        let route = if segments.len() > 1 {
+            format!("/api/{first}/…")
+        } else {
+            format!("/api/{first}")
+        };
         let updates_only = match body {
-            Some(Value::Array(items)) => items.iter().all(|i| i.get("id").is_some_and(|id| !id.is_null())),
+            Some(Value::Array(items)) => items
+                .iter()
+                .all(|i| i.get("id").is_some_and(|id| !id.is_null())),
             _ => false,
         };
         let safety = if method == Method::POST && !updates_only || method == Method::PATCH {
@@ -144,12 +153,18 @@ impl HaloClient {
         } else {
             Safety::Repeatable
         };
-        let body = body.map(serde_json::to_vec).transpose().map_err(|e| HaloError::decode(&e))?;
+        let body = body
+            .map(serde_json::to_vec)
+            .transpose()
+            .map_err(|e| HaloError::decode(&e))?;
         let call = Call {
             method,
             route,
             segments,
-            query: query.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
+            query: query
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
             body,
             safety,
         };
@@ -157,7 +172,9 @@ impl HaloClient {
         if reply.iter().all(u8::is_ascii_whitespace) {
             return Ok(None);
         }
-        serde_json::from_slice(&reply).map(Some).map_err(|e| HaloError::decode(&e))
+        serde_json::from_slice(&reply)
+            .map(Some)
+            .map_err(|e| HaloError::decode(&e))
     }
 }
 
@@ -180,10 +197,14 @@ impl Core {
             let token = self.auth.token(&self.http, &self.pacer).await?;
             self.pacer.acquire().await;
             let started = Instant::now();
-            let mut request =
-                self.http.request(call.method.clone(), url.clone()).bearer_auth(token.secret());
+            let mut request = self
+                .http
+                .request(call.method.clone(), url.clone())
+                .bearer_auth(token.secret());
             if let Some(body) = &call.body {
-                request = request.header(CONTENT_TYPE, "application/json").body(body.clone());
+                request = request
+                    .header(CONTENT_TYPE, "application/json")
+                    .body(body.clone());
             }
             let sent = request.send().await;
             let step = match sent {
@@ -242,7 +263,10 @@ impl Core {
                 description: wire::error_message(&body)
                     .unwrap_or_else(|| "a fresh token was refused".into()),
             }),
-            403 => Step::Fail(HaloError::Forbidden { route: route(), message: wire::error_message(&body) }),
+            403 => Step::Fail(HaloError::Forbidden {
+                route: route(),
+                message: wire::error_message(&body),
+            }),
             404 => Step::Fail(HaloError::NotFound { route: route() }),
             429 if may_retry => {
                 let delay = match retry_after {
@@ -252,10 +276,14 @@ impl Core {
                 self.pacer.pause_until(Instant::now() + delay);
                 Step::Retry(delay)
             }
-            429 => Step::Fail(HaloError::RateLimited { attempts: attempt, retry_after }),
-            500..=599 if call.safety == Safety::Create => {
-                Step::Fail(HaloError::OutcomeUnknown { route: route(), source: None })
-            }
+            429 => Step::Fail(HaloError::RateLimited {
+                attempts: attempt,
+                retry_after,
+            }),
+            500..=599 if call.safety == Safety::Create => Step::Fail(HaloError::OutcomeUnknown {
+                route: route(),
+                source: None,
+            }),
             500..=599 if may_retry => Step::Retry(self.backoff(attempt)),
             code => Step::Fail(HaloError::Api {
                 status: code,
@@ -305,6 +333,8 @@ impl fmt::Debug for HaloClient {
 
 impl fmt::Debug for Core {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Core").field("base", &self.base.as_str()).finish_non_exhaustive()
+        f.debug_struct("Core")
+            .field("base", &self.base.as_str())
+            .finish_non_exhaustive()
     }
 }

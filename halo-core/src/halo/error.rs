@@ -135,7 +135,9 @@ impl HaloError {
             serde_json::error::Category::Data => "unexpected shape",
             serde_json::error::Category::Eof => "truncated json",
         };
-        Self::Decode { reason: format!("{kind} at line {} column {}", err.line(), err.column()) }
+        Self::Decode {
+            reason: format!("{kind} at line {} column {}", err.line(), err.column()),
+        }
     }
 }
 

@@ -30,7 +30,10 @@ struct Paging<P> {
 
 impl<R: Resource> Handler<R> {
     pub(crate) fn new(client: &HaloClient) -> Self {
-        Self { core: Arc::clone(&client.core), resource: PhantomData }
+        Self {
+            core: Arc::clone(&client.core),
+            resource: PhantomData,
+        }
     }
 
     /// Every matching record, fetched page by page as the stream is read.
@@ -40,9 +43,17 @@ impl<R: Resource> Handler<R> {
     /// returns more than 100 rows. Stops when `record_count` rows have been
     /// read, on an empty page, on a short page when Halo sent no
     /// `record_count`, or at [`ListParams::max_rows`](super::ListParams::max_rows).
-    pub fn list(&self, params: R::Params) -> impl Stream<Item = Result<R, HaloError>> + Send + 'static {
+    pub fn list(
+        &self,
+        params: R::Params,
+    ) -> impl Stream<Item = Result<R, HaloError>> + Send + 'static {
         let core = Arc::clone(&self.core);
-        let start = Paging { params, page_no: 1, fetched: 0, done: false };
+        let start = Paging {
+            params,
+            page_no: 1,
+            fetched: 0,
+            done: false,
+        };
         stream::try_unfold((core, start), |(core, mut paging)| async move {
             if paging.done {
                 return Ok(None);
@@ -105,7 +116,14 @@ impl<R: Resource> Handler<R> {
             }
             None => format!("/api/{}", R::PATH),
         };
-        Call { method, route, segments, query: Vec::new(), body, safety }
+        Call {
+            method,
+            route,
+            segments,
+            query: Vec::new(),
+            body,
+            safety,
+        }
     }
 }
 
@@ -130,7 +148,13 @@ async fn next_page<R: Resource>(
         ("page_size".into(), page_size.to_string()),
         ("page_no".into(), paging.page_no.to_string()),
     ];
-    query.extend(paging.params.query_pairs().into_iter().map(|(k, v)| (k.to_owned(), v)));
+    query.extend(
+        paging
+            .params
+            .query_pairs()
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v)),
+    );
     let call = Call {
         method: Method::GET,
         route: format!("/api/{}", R::PATH),
@@ -151,12 +175,12 @@ async fn next_page<R: Resource>(
             Some(total) => paging.fetched >= total,
             None => returned < u64::from(page_size),
         };
-    if let Some(max) = paging.params.common().max_rows {
-        if paging.fetched >= max {
-            let keep = returned.saturating_sub(paging.fetched - max);
-            rows.truncate(usize::try_from(keep).unwrap_or(usize::MAX));
-            paging.done = true;
-        }
+    if let Some(max) = paging.params.common().max_rows
+        && paging.fetched >= max
+    {
+        let keep = returned.saturating_sub(paging.fetched - max);
+        rows.truncate(usize::try_from(keep).unwrap_or(usize::MAX));
+        paging.done = true;
     }
     tracing::debug!(route = %call.route, rows = returned, "halo page");
     Ok(rows)
@@ -164,12 +188,17 @@ async fn next_page<R: Resource>(
 
 impl<R> Clone for Handler<R> {
     fn clone(&self) -> Self {
-        Self { core: Arc::clone(&self.core), resource: PhantomData }
+        Self {
+            core: Arc::clone(&self.core),
+            resource: PhantomData,
+        }
     }
 }
 
 impl<R> fmt::Debug for Handler<R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Handler").field("resource", &std::any::type_name::<R>()).finish()
+        f.debug_struct("Handler")
+            .field("resource", &std::any::type_name::<R>())
+            .finish()
     }
 }

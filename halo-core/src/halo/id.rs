@@ -27,14 +27,19 @@ impl<'de> Visitor<'de> for IdVisitor {
     }
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        i64::try_from(v).map(Some).map_err(|_| E::custom("id out of range"))
+        i64::try_from(v)
+            .map(Some)
+            .map_err(|_| E::custom("id out of range"))
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
         if v.fract() != 0.0 || !v.is_finite() || v.abs() > MAX_EXACT_FLOAT {
             return Err(E::custom("id is not a whole number"));
         }
-        #[allow(clippy::cast_possible_truncation, reason = "checked whole and within 2^53 above")]
+        #[allow(
+            clippy::cast_possible_truncation,
+            reason = "checked whole and within 2^53 above"
+        )]
         Ok(Some(v as i64))
     }
 

@@ -24,7 +24,10 @@ struct PacerState {
 
 impl Pacer {
     pub(crate) fn new(limit: Option<RateLimit>) -> Self {
-        Self { limit, state: Mutex::new(PacerState::default()) }
+        Self {
+            limit,
+            state: Mutex::new(PacerState::default()),
+        }
     }
 
     /// Waits until one more request fits the budget, and books it.
@@ -52,9 +55,13 @@ impl Pacer {
         if let Some(until) = state.paused_until.filter(|until| *until > now) {
             return Some(until);
         }
-        let Some(limit) = self.limit else { return None };
+        let limit = self.limit?;
         let window = limit.per.max(Duration::from_millis(1));
-        while state.sent.front().is_some_and(|t| now.saturating_duration_since(*t) >= window) {
+        while state
+            .sent
+            .front()
+            .is_some_and(|t| now.saturating_duration_since(*t) >= window)
+        {
             state.sent.pop_front();
         }
         if state.sent.len() < limit.requests.max(1) as usize {
@@ -71,7 +78,10 @@ mod tests {
 
     #[test]
     fn books_up_to_the_budget_then_waits_for_the_oldest() {
-        let pacer = Pacer::new(Some(RateLimit { requests: 2, per: Duration::from_secs(10) }));
+        let pacer = Pacer::new(Some(RateLimit {
+            requests: 2,
+            per: Duration::from_secs(10),
+        }));
         let start = Instant::now();
         assert_eq!(pacer.try_book(start), None);
         assert_eq!(pacer.try_book(start + Duration::from_secs(1)), None);

@@ -17,7 +17,10 @@ pub struct RateLimit {
 
 impl Default for RateLimit {
     fn default() -> Self {
-        Self { requests: 500, per: Duration::from_secs(180) }
+        Self {
+            requests: 500,
+            per: Duration::from_secs(180),
+        }
     }
 }
 
@@ -53,7 +56,10 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// A policy that never retries.
     pub fn none() -> Self {
-        Self { max_attempts: 1, ..Self::default() }
+        Self {
+            max_attempts: 1,
+            ..Self::default()
+        }
     }
 
     /// The delay before retry number `retry` (1 for the first retry): the
@@ -61,7 +67,10 @@ impl RetryPolicy {
     /// and all of it. `unit` is a random number in `[0, 1)`.
     pub fn backoff(&self, retry: u32, unit: f64) -> Duration {
         let doublings = retry.saturating_sub(1).min(30);
-        let full = self.base_delay.saturating_mul(1 << doublings).min(self.max_delay);
+        let full = self
+            .base_delay
+            .saturating_mul(1 << doublings)
+            .min(self.max_delay);
         let half = full / 2;
         half + half.mul_f64(unit.clamp(0.0, 1.0))
     }

@@ -46,10 +46,18 @@ pub fn decode_list<T: DeserializeOwned>(
                 None => return Err(unexpected(route, &object, "reply has no list of records")),
             }
         }
-        _ => return Err(HaloError::Decode { reason: "list reply is not an object".into() }),
+        _ => {
+            return Err(HaloError::Decode {
+                reason: "list reply is not an object".into(),
+            });
+        }
     };
     let rows = rows.into_iter().map(row).collect::<Result<Vec<T>, _>>()?;
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "count clamped")]
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "count clamped"
+    )]
     let record_count = record_count.map(|c| c.clamp(0.0, u64::MAX as f64) as u64);
     Ok(ListPage { rows, record_count })
 }
@@ -63,7 +71,9 @@ pub fn decode_object<T: DeserializeOwned>(route: &str, body: &[u8]) -> Result<T,
             }
             row(Value::Object(object))
         }
-        _ => Err(HaloError::Decode { reason: "reply is not an object".into() }),
+        _ => Err(HaloError::Decode {
+            reason: "reply is not an object".into(),
+        }),
     }
 }
 
@@ -80,7 +90,9 @@ pub fn decode_upsert<T: DeserializeOwned>(route: &str, body: &[u8]) -> Result<Ve
             }
             Ok(vec![row(Value::Object(object))?])
         }
-        _ => Err(HaloError::Decode { reason: "upsert reply is not an object or array".into() }),
+        _ => Err(HaloError::Decode {
+            reason: "upsert reply is not an object or array".into(),
+        }),
     }
 }
 
@@ -93,7 +105,11 @@ pub fn error_message(body: &[u8]) -> Option<String> {
         Ok(_) => None,
         Err(_) => {
             let text = String::from_utf8_lossy(body);
-            if text.trim_start().starts_with('<') { None } else { non_empty(&text) }
+            if text.trim_start().starts_with('<') {
+                None
+            } else {
+                non_empty(&text)
+            }
         }
     }
 }
@@ -107,7 +123,11 @@ pub(crate) fn body_error(object: &Map<String, Value>) -> Option<String> {
     if let Some(message) = text("errorMessage") {
         return Some(message);
     }
-    if let Some(code) = object.get("resultCode").and_then(Value::as_i64).filter(|c| *c != 0) {
+    if let Some(code) = object
+        .get("resultCode")
+        .and_then(Value::as_i64)
+        .filter(|c| *c != 0)
+    {
         return Some(format!("result code {code}"));
     }
     if object.contains_key("ClassName") {
@@ -135,15 +155,27 @@ fn row<T: DeserializeOwned>(value: Value) -> Result<T, HaloError> {
 fn unexpected(route: &str, object: &Map<String, Value>, reason: &str) -> HaloError {
     match body_error(object) {
         Some(message) => api_200(route, message),
-        None => HaloError::Decode { reason: reason.into() },
+        None => HaloError::Decode {
+            reason: reason.into(),
+        },
     }
 }
 
 fn api_200(route: &str, message: String) -> HaloError {
-    HaloError::Api { status: 200, route: route.to_owned(), message }
+    HaloError::Api {
+        status: 200,
+        route: route.to_owned(),
+        message,
+    }
 }
 
 fn non_empty(text: &str) -> Option<String> {
     let text = text.trim();
     (!text.is_empty()).then(|| bounded(text))
+}
+
+/// Reads an id leniently: an integer or a whole float (`12.0`), as Halo
+/// types some ids `number`.
+pub fn lenient_id(value: &Value) -> Option<i64> {
+    super::id::from_value(value)
 }

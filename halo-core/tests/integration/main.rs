@@ -8,4 +8,8 @@
 )]
 
 mod config_vectors;
+#[cfg(all(feature = "client", feature = "sandbox"))]
+mod halo_client;
+mod halo_models;
+mod halo_vectors;
 mod vectors;
