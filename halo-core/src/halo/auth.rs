@@ -255,9 +255,10 @@ pub(crate) fn transport(route: &str, err: reqwest::Error) -> HaloError {
             route: route.to_owned(),
         }
     } else {
+        // The URL can carry a query string (search terms, e-mail addresses).
         HaloError::Transport {
             route: route.to_owned(),
-            source: Box::new(err),
+            source: Box::new(err.without_url()),
         }
     }
 }
@@ -291,5 +292,44 @@ impl fmt::Debug for Auth {
             .field("scope", &self.credentials.scope)
             .field("tenant", &self.credentials.tenant)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_hides_the_token_and_the_secret() {
+        let token = Token {
+            value: SecretString::from("tok-1234567890"),
+            renew_at: Instant::now(),
+            generation: 1,
+        };
+        let credentials = Credentials {
+            client_id: "app".into(),
+            secret: SecretString::from("secret-0987654321"),
+            scope: "all".into(),
+            tenant: None,
+        };
+        let base = Url::parse("https://acme.halopsa.com").unwrap();
+        let auth = Auth::new(credentials, base, true, Duration::from_secs(60));
+        let shown = format!("{token:?} {auth:?}");
+        assert!(!shown.contains("tok-1234567890") && !shown.contains("secret-0987654321"));
+        assert!(shown.contains("[REDACTED]"));
+    }
+
+    #[test]
+    fn join_appends_segments_to_any_base_path() {
+        let base = Url::parse("https://acme.halopsa.com/halo/").unwrap();
+        assert_eq!(
+            join(&base, &["auth", "token"]).as_str(),
+            "https://acme.halopsa.com/halo/auth/token"
+        );
+        let bare = Url::parse("https://acme.halopsa.com").unwrap();
+        assert_eq!(
+            join(&bare, &["api", "Client"]).as_str(),
+            "https://acme.halopsa.com/api/Client"
+        );
     }
 }

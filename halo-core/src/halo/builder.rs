@@ -12,7 +12,7 @@ use super::client::{Core, HaloClient};
 use super::error::HaloError;
 use super::pacing::Pacer;
 use super::policy::{RateLimit, RetryPolicy};
-use crate::config::TlsVersion;
+use crate::config::{Config, TlsVersion};
 
 /// Settings for a [`HaloClient`]. Only the base URL, client id and client
 /// secret are required.
@@ -53,6 +53,13 @@ impl Default for HaloClientBuilder {
 }
 
 impl HaloClientBuilder {
+    /// A builder taking what the configuration document says about HaloPSA
+    /// connections: `security.encryption.in_transit.min_tls_version` (a
+    /// version below 1.2 makes [`build`](Self::build) fail).
+    pub fn from_config(config: &Config) -> Self {
+        Self::default().min_tls_version(config.security.encryption.in_transit.min_tls_version)
+    }
+
     /// The tenant's base URL, such as `https://acme.halopsa.com` (the API is
     /// under `/api`, the token endpoint under `/auth`). Must be `https`,
     /// except on a loopback address (the sandbox).

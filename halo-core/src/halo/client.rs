@@ -8,6 +8,7 @@ use reqwest::header::{CONTENT_TYPE, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 use tokio::time::Instant;
+use tracing::Instrument;
 use url::Url;
 
 use super::auth::{Auth, elapsed_ms, join, transport};
@@ -182,7 +183,10 @@ impl Core {
     /// Sends `call`, pacing, authenticating and retrying as the policy allows.
     pub(crate) async fn execute(&self, call: &Call) -> Result<Vec<u8>, HaloError> {
         let span = tracing::debug_span!("halo", method = %call.method, route = %call.route);
-        let _entered = span.enter();
+        self.attempts(call).instrument(span).await
+    }
+
+    async fn attempts(&self, call: &Call) -> Result<Vec<u8>, HaloError> {
         let mut url = join(&self.base, &["api"]);
         if let Ok(mut path) = url.path_segments_mut() {
             path.extend(&call.segments);
@@ -194,7 +198,14 @@ impl Core {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let token = self.auth.token(&self.http, &self.pacer).await?;
+            let token = match self.auth.token(&self.http, &self.pacer).await {
+                Ok(token) => token,
+                Err(err) if err.is_transient() && attempt < self.retry.max_attempts => {
+                    tokio::time::sleep(self.backoff(attempt)).await;
+                    continue;
+                }
+                Err(err) => return Err(err),
+            };
             self.pacer.acquire().await;
             let started = Instant::now();
             let mut request = self
@@ -239,7 +250,8 @@ impl Core {
                     return Err(err);
                 }
                 Step::Retry(delay) => {
-                    tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, "halo retry");
+                    let delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
+                    tracing::debug!(attempt, delay_ms, "halo retry");
                     tokio::time::sleep(delay).await;
                 }
             }
@@ -300,7 +312,7 @@ impl Core {
         if call.safety == Safety::Create && !unsent {
             return Step::Fail(HaloError::OutcomeUnknown {
                 route: call.route.clone(),
-                source: Some(Box::new(err)),
+                source: Some(Box::new(err.without_url())),
             });
         }
         if attempt < self.retry.max_attempts {

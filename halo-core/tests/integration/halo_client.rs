@@ -618,3 +618,62 @@ async fn builder_refuses_unsafe_settings() {
     assert_eq!(err.code(), "halo.config");
     base().base_url("https://acme.halopsa.com").build().unwrap();
 }
+
+/// Collects everything `tracing` writes.
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn logs_and_errors_carry_no_query_body_or_token() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let sandbox = sandbox().await;
+    let halo = client(&sandbox);
+    let secret_email = "jane.doe@example.com";
+    let params = UserParams {
+        common: ListParams {
+            search: Some(secret_email.into()),
+            ..ListParams::default()
+        },
+        ..UserParams::default()
+    };
+    let mut lead = user(1);
+    lead.emailaddress = Some(secret_email.into());
+    halo.users().upsert(&[lead]).await.unwrap();
+    halo.users().list_all(params.clone()).await.unwrap();
+    sandbox.inject(Fault::Reset, 3);
+    let err = halo.users().list_all(params).await.unwrap_err();
+
+    let mut chain = format!("{err} {err:?}");
+    let mut source = std::error::Error::source(&err);
+    while let Some(cause) = source {
+        chain.push_str(&format!(" {cause} {cause:?}"));
+        source = cause.source();
+    }
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(logs.contains("/api/Users"), "the route template is logged");
+    for text in [&logs, &chain] {
+        assert!(!text.contains("jane.doe"), "{text}");
+        assert!(!text.contains("sandbox-secret"), "{text}");
+        assert!(!text.contains("Bearer"), "{text}");
+        assert!(!text.contains("pageinate"), "{text}");
+    }
+}
