@@ -6,7 +6,8 @@ use std::time::Duration;
 ///
 /// The default is Halo's fair-use policy, 500 requests per 180 seconds.
 /// Other figures have been reported (300 per 5 minutes, 700 per 5 minutes):
-/// set the one your tenant enforces.
+/// set the one your tenant enforces. The pacer adds 1% to the window, so
+/// latency differences between requests cannot push Halo's count over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RateLimit {
     /// Requests allowed in one window. Default 500.
