@@ -9,7 +9,7 @@ use reqwest::Method;
 
 use super::client::{Call, Core, HaloClient, Safety};
 use super::error::HaloError;
-use super::models::{Agent, Resource};
+use super::models::{Action, Agent, Resource};
 use super::params::ListQuery;
 use super::wire;
 
@@ -135,6 +135,24 @@ impl Handler<Agent> {
         call.route = "/api/Agent/me".into();
         let body = self.core.execute(&call).await?;
         wire::decode_object(&call.route, &body)
+    }
+}
+
+impl Handler<Action> {
+    /// The action `id` of ticket `ticket_id` (Halo looks actions up within
+    /// their ticket: `/api/Actions/{id}?ticket_id=`).
+    pub async fn get_on_ticket(&self, id: i64, ticket_id: i64) -> Result<Action, HaloError> {
+        let mut call = self.call(Method::GET, Some(id), None, Safety::Repeatable);
+        call.query.push(("ticket_id".into(), ticket_id.to_string()));
+        let body = self.core.execute(&call).await?;
+        wire::decode_object(&call.route, &body)
+    }
+
+    /// Deletes the action `id` of ticket `ticket_id`.
+    pub async fn delete_on_ticket(&self, id: i64, ticket_id: i64) -> Result<(), HaloError> {
+        let mut call = self.call(Method::DELETE, Some(id), None, Safety::Repeatable);
+        call.query.push(("ticket_id".into(), ticket_id.to_string()));
+        self.core.execute(&call).await.map(drop)
     }
 }
 

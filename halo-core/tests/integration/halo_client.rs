@@ -683,3 +683,73 @@ async fn logs_and_errors_carry_no_query_body_or_token() {
         assert!(!text.contains("pageinate"), "{text}");
     }
 }
+
+#[tokio::test]
+async fn actions_are_listed_and_fetched_within_their_ticket() {
+    use halo_core::halo::{Action, ActionParams, Ticket};
+    let sandbox = sandbox().await;
+    let halo = client(&sandbox);
+    let ticket = Ticket {
+        summary: Some("Call back".into()),
+        ..Default::default()
+    };
+    let ticket_id = halo.tickets().upsert(&[ticket]).await.unwrap()[0]
+        .id
+        .unwrap();
+    let note = |text: &str, ticket_id| Action {
+        ticket_id: Some(ticket_id),
+        note: Some(text.into()),
+        ..Default::default()
+    };
+    let saved = halo
+        .actions()
+        .upsert(&[note("first", ticket_id), note("other", 999)])
+        .await;
+    let id = saved.unwrap()[0].id.unwrap();
+    let params = ActionParams {
+        ticket_id: Some(ticket_id),
+        ..ActionParams::default()
+    };
+    assert_eq!(halo.actions().list_all(params).await.unwrap().len(), 1);
+    let action = halo.actions().get_on_ticket(id, ticket_id).await.unwrap();
+    assert_eq!(action.note.as_deref(), Some("first"));
+    halo.actions()
+        .delete_on_ticket(id, ticket_id)
+        .await
+        .unwrap();
+    assert_eq!(sandbox.records::<Action>().len(), 1);
+}
+
+#[tokio::test]
+async fn the_halo_sandbox_binary_serves_the_api() {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_halo-sandbox"))
+        .args([
+            "--port",
+            "0",
+            "--client-id",
+            "bin-client",
+            "--tenant",
+            "acme",
+        ])
+        .env("HALO_SANDBOX_CLIENT_SECRET", "bin-secret")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let started: serde_json::Value = serde_json::from_str(&line).unwrap();
+    let halo = HaloClient::builder()
+        .base_url(started["base_url"].as_str().unwrap())
+        .client_id("bin-client")
+        .client_secret(SecretString::from("bin-secret"))
+        .tenant("acme")
+        .build()
+        .unwrap();
+    let result = halo.agents().me().await;
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(result.unwrap().name.as_deref(), Some("API Agent"));
+}
