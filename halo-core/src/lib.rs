@@ -5,6 +5,10 @@
 //! security guide the project comes from; see [`config`]. Secrets are never
 //! written in that document; see [`secret`].
 //!
+//! [`halo`] is the HaloPSA client (its HTTP parts need the default `client`
+//! feature); `sandbox` (feature `sandbox`) is an in-process HaloPSA simulator
+//! with fault injection for offline tests.
+//!
 //! ```
 //! use halo_core::config::{Config, Severity};
 //!
