@@ -1,6 +1,6 @@
 //! The HaloPSA REST client.
 //!
-//! [`HaloClient`] gets Halo's awkward parts right:
+//! `HaloClient` (feature `client`, on by default) gets Halo's awkward parts right:
 //!
 //! - **Tokens**: client-credentials grant, cached, renewed ahead of expiry
 //!   with one renewal shared by all concurrent callers, dropped and retried
