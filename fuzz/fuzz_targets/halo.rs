@@ -19,7 +19,9 @@ fuzz_target!(|data: &[u8]| {
     if let Err(err) = list {
         assert!(err.code().starts_with("halo."));
     }
-    if let Err(err) = wire::decode_list::<Opportunity>("/api/Opportunities", &["tickets", "opportunities"], data) {
+    if let Err(err) =
+        wire::decode_list::<Opportunity>("/api/Opportunities", &["tickets", "opportunities"], data)
+    {
         assert!(err.code().starts_with("halo."));
     }
     if let Err(err) = wire::decode_object::<Client>("/api/Client/{id}", data) {
