@@ -223,7 +223,7 @@ async fn unknown_fields_survive_get_modify_upsert() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn fifty_concurrent_calls_share_one_token() {
     let sandbox = sandbox().await;
     let ids = sandbox.seed(&[user(1)]);
