@@ -5,6 +5,10 @@
 //! security guide the project comes from; see [`config`]. Secrets are never
 //! written in that document; see [`secret`].
 //!
+//! [`halo`] is the HaloPSA client (its HTTP parts need the default `client`
+//! feature); `sandbox` (feature `sandbox`) is an in-process HaloPSA simulator
+//! with fault injection for offline tests.
+//!
 //! ```
 //! use halo_core::config::{Config, Severity};
 //!
@@ -17,9 +21,15 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod config;
+pub mod halo;
 pub mod masking;
+#[cfg(feature = "sandbox")]
+pub mod sandbox;
 pub mod secret;
 
 pub use config::{Config, ConfigError, Finding};
+pub use halo::{Client, HaloError, Opportunity, Site, Ticket, User};
+#[cfg(feature = "client")]
+pub use halo::{HaloClient, HaloClientBuilder};
 pub use masking::{Masker, MaskingError};
 pub use secret::{SecretRef, SecretSource, SecretString};
