@@ -3,7 +3,8 @@
 //!
 //! Everything starts from one configuration document in the format of the
 //! security guide the project comes from; see [`config`]. Secrets are never
-//! written in that document; see [`secret`].
+//! written in that document; see [`secret`]. Inbound webhooks are verified
+//! by [`webhook`].
 //!
 //! ```
 //! use halo_core::config::{Config, Severity};
@@ -18,6 +19,8 @@
 
 pub mod config;
 pub mod secret;
+pub mod webhook;
 
 pub use config::{Config, ConfigError, Finding};
 pub use secret::{SecretRef, SecretSource, SecretString};
+pub use webhook::{WebhookError, WebhookVerifier};

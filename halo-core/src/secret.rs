@@ -159,7 +159,9 @@ impl SecretRef {
         let bytes = self.resolve_bytes_with(source)?;
         match std::str::from_utf8(bytes.expose_secret()) {
             Ok(text) => Ok(SecretString::from(text.to_owned())),
-            Err(_) => Err(SecretError::NotUtf8 { origin: self.origin() }),
+            Err(_) => Err(SecretError::NotUtf8 {
+                origin: self.origin(),
+            }),
         }
     }
 
@@ -170,7 +172,10 @@ impl SecretRef {
     }
 
     /// Resolves the reference as raw bytes through `source`.
-    pub fn resolve_bytes_with(&self, source: &dyn SecretSource) -> Result<SecretBytes, SecretError> {
+    pub fn resolve_bytes_with(
+        &self,
+        source: &dyn SecretSource,
+    ) -> Result<SecretBytes, SecretError> {
         let mut bytes = match self {
             Self::Env(name) => source
                 .env_var(name)?
@@ -183,9 +188,13 @@ impl SecretRef {
             Self::Inline(value) => Zeroizing::new(value.expose_secret().as_bytes().to_vec()),
         };
         if bytes.is_empty() {
-            return Err(SecretError::Empty { origin: self.origin() });
+            return Err(SecretError::Empty {
+                origin: self.origin(),
+            });
         }
-        Ok(SecretBox::new(std::mem::take(&mut *bytes).into_boxed_slice()))
+        Ok(SecretBox::new(
+            std::mem::take(&mut *bytes).into_boxed_slice(),
+        ))
     }
 }
 
@@ -237,7 +246,10 @@ impl SecretSource for SystemSource {
     }
 
     fn read_file(&self, path: &Path) -> Result<Zeroizing<Vec<u8>>, SecretError> {
-        let unreadable = |source| SecretError::FileUnreadable { path: path.to_owned(), source };
+        let unreadable = |source| SecretError::FileUnreadable {
+            path: path.to_owned(),
+            source,
+        };
         let file = std::fs::File::open(path).map_err(unreadable)?;
 
         let mut bytes = Zeroizing::new(Vec::new());
@@ -245,7 +257,9 @@ impl SecretSource for SystemSource {
             .read_to_end(&mut bytes)
             .map_err(unreadable)?;
         if bytes.len() as u64 > MAX_SECRET_FILE_BYTES {
-            return Err(SecretError::FileTooLarge { path: path.to_owned() });
+            return Err(SecretError::FileTooLarge {
+                path: path.to_owned(),
+            });
         }
         Ok(bytes)
     }
@@ -253,7 +267,10 @@ impl SecretSource for SystemSource {
 
 impl SecretSource for MemorySource {
     fn env_var(&self, name: &str) -> Result<Option<Zeroizing<Vec<u8>>>, SecretError> {
-        Ok(self.env.get(name).map(|v| Zeroizing::new(v.expose_secret().to_vec())))
+        Ok(self
+            .env
+            .get(name)
+            .map(|v| Zeroizing::new(v.expose_secret().to_vec())))
     }
 
     fn read_file(&self, path: &Path) -> Result<Zeroizing<Vec<u8>>, SecretError> {
@@ -300,9 +317,11 @@ impl PartialEq for SecretRef {
         match (self, other) {
             (Self::Env(a), Self::Env(b)) => a == b,
             (Self::File(a), Self::File(b)) => a == b,
-            (Self::Inline(a), Self::Inline(b)) => {
-                bool::from(a.expose_secret().as_bytes().ct_eq(b.expose_secret().as_bytes()))
-            }
+            (Self::Inline(a), Self::Inline(b)) => bool::from(
+                a.expose_secret()
+                    .as_bytes()
+                    .ct_eq(b.expose_secret().as_bytes()),
+            ),
             _ => false,
         }
     }
@@ -339,7 +358,9 @@ mod tests {
 
     #[test]
     fn missing_env_names_the_variable() {
-        let err = SecretRef::env("NOT_SET").resolve_with(&MemorySource::new()).unwrap_err();
+        let err = SecretRef::env("NOT_SET")
+            .resolve_with(&MemorySource::new())
+            .unwrap_err();
         assert_eq!(err.code(), "secret.env_missing");
         assert!(err.to_string().contains("`NOT_SET`"));
     }
@@ -383,14 +404,30 @@ mod tests {
 
     #[test]
     fn empty_secret_is_refused() {
-        let source = MemorySource::new().with_env("EMPTY", "").with_file("/nl", "\n");
-        assert_eq!(SecretRef::env("EMPTY").resolve_with(&source).unwrap_err().code(), "secret.empty");
-        assert_eq!(SecretRef::file("/nl").resolve_with(&source).unwrap_err().code(), "secret.empty");
+        let source = MemorySource::new()
+            .with_env("EMPTY", "")
+            .with_file("/nl", "\n");
+        assert_eq!(
+            SecretRef::env("EMPTY")
+                .resolve_with(&source)
+                .unwrap_err()
+                .code(),
+            "secret.empty"
+        );
+        assert_eq!(
+            SecretRef::file("/nl")
+                .resolve_with(&source)
+                .unwrap_err()
+                .code(),
+            "secret.empty"
+        );
     }
 
     #[test]
     fn debug_never_shows_a_value() {
-        let source = MemorySource::new().with_env("HOOK", VALUE).with_file("/k", VALUE);
+        let source = MemorySource::new()
+            .with_env("HOOK", VALUE)
+            .with_file("/k", VALUE);
         let inline = SecretRef::inline(VALUE);
         let resolved = inline.resolve_with(&source).unwrap();
         let bytes = SecretRef::env("HOOK").resolve_bytes_with(&source).unwrap();

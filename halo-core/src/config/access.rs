@@ -26,7 +26,10 @@ pub struct Authentication {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "method")]
 #[non_exhaustive]
-#[allow(clippy::large_enum_variant, reason = "loaded once per process; boxing buys nothing")]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "loaded once per process; boxing buys nothing"
+)]
 pub enum AuthMethod {
     /// `"method": "oauth2"`: OAuth2 bearer tokens.
     #[serde(rename = "oauth2")]
@@ -185,7 +188,12 @@ impl Default for OAuth2 {
 
 impl Default for TokenValidation {
     fn default() -> Self {
-        Self { issuer: None, audience: None, leeway: Duration::from_secs(30), jwks_url: None }
+        Self {
+            issuer: None,
+            audience: None,
+            leeway: Duration::from_secs(30),
+            jwks_url: None,
+        }
     }
 }
 
@@ -202,13 +210,21 @@ impl Default for ApiKeyAuth {
 
 impl Default for KeyRotation {
     fn default() -> Self {
-        Self { enabled: true, interval: units::from_days(90), grace_period: units::from_hours(24) }
+        Self {
+            enabled: true,
+            interval: units::from_days(90),
+            grace_period: units::from_hours(24),
+        }
     }
 }
 
 impl Default for ApiKeyRateLimit {
     fn default() -> Self {
-        Self { enabled: true, requests_per_hour: 1000, burst_limit: 100 }
+        Self {
+            enabled: true,
+            requests_per_hour: 1000,
+            burst_limit: 100,
+        }
     }
 }
 
@@ -218,13 +234,28 @@ impl Default for Rbac {
             permissions: permissions.iter().map(|p| (*p).to_owned()).collect(),
             inherits: inherits.iter().map(|r| (*r).to_owned()).collect(),
         };
-        let admin = ["config.manage", "users.manage", "data.sync", "analytics.view", "logs.view"];
+        let admin = [
+            "config.manage",
+            "users.manage",
+            "data.sync",
+            "analytics.view",
+            "logs.view",
+        ];
         let roles = BTreeMap::from([
             ("admin".to_owned(), role(&admin, &["operator"])),
-            ("operator".to_owned(), role(&["data.sync", "data.view", "analytics.view"], &["viewer"])),
-            ("viewer".to_owned(), role(&["data.view.readonly", "analytics.view"], &[])),
+            (
+                "operator".to_owned(),
+                role(&["data.sync", "data.view", "analytics.view"], &["viewer"]),
+            ),
+            (
+                "viewer".to_owned(),
+                role(&["data.view.readonly", "analytics.view"], &[]),
+            ),
         ]);
-        Self { enabled: true, roles }
+        Self {
+            enabled: true,
+            roles,
+        }
     }
 }
 
@@ -241,12 +272,16 @@ impl Default for Mfa {
 
 impl Authentication {
     pub(crate) fn read(o: &mut Obj<'_>) -> Self {
-        let Some(value) = o.raw("authentication") else { return Self::default() };
+        let Some(value) = o.raw("authentication") else {
+            return Self::default();
+        };
         let path = o.path_of("authentication");
         let items: Vec<(String, &serde_json::Value)> = match value {
-            serde_json::Value::Array(items) => {
-                items.iter().enumerate().map(|(i, v)| (format!("{path}[{i}]"), v)).collect()
-            }
+            serde_json::Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (format!("{path}[{i}]"), v))
+                .collect(),
             other => vec![(path, other)],
         };
 
@@ -289,7 +324,12 @@ impl AuthMethod {
             Some(other) => {
                 let hint = suggest(other, &["oauth2", "api_key"])
                     .unwrap_or_else(|| "expected `oauth2` or `api_key`".to_owned());
-                o.report_hint_at("method", ProblemKind::InvalidValue, "unsupported method", hint);
+                o.report_hint_at(
+                    "method",
+                    ProblemKind::InvalidValue,
+                    "unsupported method",
+                    hint,
+                );
                 None
             }
             None => None,
@@ -342,11 +382,18 @@ impl ApiKeyAuth {
 
 impl Rbac {
     pub(crate) fn read(o: &mut Obj<'_>) -> Self {
-        let roles = o.named_sections("roles", || Self::default().roles, |_, o| Role {
-            permissions: o.strings("permissions", &[]),
-            inherits: o.strings("inherits", &[]),
-        });
-        let rbac = Self { enabled: o.bool("enabled", true), roles };
+        let roles = o.named_sections(
+            "roles",
+            || Self::default().roles,
+            |_, o| Role {
+                permissions: o.strings("permissions", &[]),
+                inherits: o.strings("inherits", &[]),
+            },
+        );
+        let rbac = Self {
+            enabled: o.bool("enabled", true),
+            roles,
+        };
         rbac.check(o);
         rbac
     }
@@ -384,7 +431,11 @@ impl Mfa {
             grace_period: units::from_days(o.uint("grace_period_days", 0..=365, 7)),
         };
         if mfa.enabled && o.is_empty_list("methods") {
-            o.report_at("methods", ProblemKind::Conflict, "MFA is enabled but no method is allowed");
+            o.report_at(
+                "methods",
+                ProblemKind::Conflict,
+                "MFA is enabled but no method is allowed",
+            );
         }
 
         // A misspelt role here would silently exempt that role from MFA.
@@ -404,7 +455,9 @@ impl Mfa {
 /// digits, `_` and `-`, where the last word may be `*`; or `*` alone.
 fn is_permission(name: &str) -> bool {
     let word = |w: &str| {
-        !w.is_empty() && w.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        !w.is_empty()
+            && w.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
     };
     let mut parts = name.split('.').peekable();
     while let Some(part) = parts.next() {
@@ -428,10 +481,26 @@ mod tests {
 
     #[test]
     fn permission_names() {
-        for good in ["data.sync", "data.view.readonly", "data.*", "*", "logs-view", "a_b"] {
+        for good in [
+            "data.sync",
+            "data.view.readonly",
+            "data.*",
+            "*",
+            "logs-view",
+            "a_b",
+        ] {
             assert!(is_permission(good), "{good}");
         }
-        for bad in ["", ".", "data.", ".data", "data..view", "*.data", "data.*.view", "da ta"] {
+        for bad in [
+            "",
+            ".",
+            "data.",
+            ".data",
+            "data..view",
+            "*.data",
+            "data.*.view",
+            "da ta",
+        ] {
             assert!(!is_permission(bad), "{bad}");
         }
     }

@@ -45,7 +45,12 @@ impl Decoder {
                 None
             }
         };
-        Obj { decoder: self, map, path: path.to_owned(), known: Vec::new() }
+        Obj {
+            decoder: self,
+            map,
+            path: path.to_owned(),
+            known: Vec::new(),
+        }
     }
 
     pub(crate) fn report(&mut self, path: &str, kind: ProblemKind, message: impl Into<String>) {
@@ -53,7 +58,8 @@ impl Decoder {
     }
 
     fn report_hint(&mut self, path: &str, kind: ProblemKind, message: &str, hint: String) {
-        self.problems.push(Problem::new(path, kind, message).with_hint(hint));
+        self.problems
+            .push(Problem::new(path, kind, message).with_hint(hint));
     }
 }
 
@@ -76,7 +82,13 @@ impl<'a> Obj<'a> {
     }
 
     /// Reports a problem about `key` of this object, with a hint.
-    pub(crate) fn report_hint_at(&mut self, key: &str, kind: ProblemKind, message: &str, hint: String) {
+    pub(crate) fn report_hint_at(
+        &mut self,
+        key: &str,
+        kind: ProblemKind,
+        message: &str,
+        hint: String,
+    ) {
         let path = self.path_of(key);
         self.decoder.report_hint(&path, kind, message, hint);
     }
@@ -154,10 +166,13 @@ impl<'a> Obj<'a> {
         default: impl FnOnce() -> BTreeMap<String, T>,
         mut read: impl FnMut(&str, &mut Obj<'_>) -> T,
     ) -> BTreeMap<String, T> {
-        let Some(value) = self.raw(key) else { return default() };
+        let Some(value) = self.raw(key) else {
+            return default();
+        };
         let path = self.path_of(key);
         let Some(map) = value.as_object() else {
-            self.decoder.report(&path, ProblemKind::WrongType, "expected an object");
+            self.decoder
+                .report(&path, ProblemKind::WrongType, "expected an object");
             return default();
         };
 
@@ -165,7 +180,8 @@ impl<'a> Obj<'a> {
         for (name, entry) in map {
             let entry_path = join(&path, name);
             if name.trim().is_empty() {
-                self.decoder.report(&entry_path, ProblemKind::InvalidValue, "name is empty");
+                self.decoder
+                    .report(&entry_path, ProblemKind::InvalidValue, "name is empty");
                 continue;
             }
             let mut child = self.decoder.object(entry, &entry_path);
@@ -184,10 +200,13 @@ impl<'a> Obj<'a> {
         default: impl FnOnce() -> BTreeMap<String, T>,
         mut read: impl FnMut(&mut Decoder, &str, &Value) -> Option<T>,
     ) -> BTreeMap<String, T> {
-        let Some(value) = self.raw(key) else { return default() };
+        let Some(value) = self.raw(key) else {
+            return default();
+        };
         let path = self.path_of(key);
         let Some(map) = value.as_object() else {
-            self.decoder.report(&path, ProblemKind::WrongType, "expected an object");
+            self.decoder
+                .report(&path, ProblemKind::WrongType, "expected an object");
             return default();
         };
 
@@ -195,7 +214,8 @@ impl<'a> Obj<'a> {
         for (name, entry) in map {
             let entry_path = join(&path, name);
             if name.trim().is_empty() {
-                self.decoder.report(&entry_path, ProblemKind::InvalidValue, "name is empty");
+                self.decoder
+                    .report(&entry_path, ProblemKind::InvalidValue, "name is empty");
             } else if let Some(item) = read(self.decoder, &entry_path, entry) {
                 out.insert(name.clone(), item);
             }
@@ -216,15 +236,27 @@ impl<'a> Obj<'a> {
     }
 
     /// A whole number within `range`, or `default` when absent.
-    pub(crate) fn uint(&mut self, key: &'static str, range: RangeInclusive<u64>, default: u64) -> u64 {
+    pub(crate) fn uint(
+        &mut self,
+        key: &'static str,
+        range: RangeInclusive<u64>,
+        default: u64,
+    ) -> u64 {
         self.optional_uint(key, range).unwrap_or(default)
     }
 
     /// A whole number within `range` (which must fit in `u32`), or `default`
     /// when absent.
-    pub(crate) fn u32(&mut self, key: &'static str, range: RangeInclusive<u32>, default: u32) -> u32 {
+    pub(crate) fn u32(
+        &mut self,
+        key: &'static str,
+        range: RangeInclusive<u32>,
+        default: u32,
+    ) -> u32 {
         let wide = u64::from(*range.start())..=u64::from(*range.end());
-        self.optional_uint(key, wide).and_then(|n| u32::try_from(n).ok()).unwrap_or(default)
+        self.optional_uint(key, wide)
+            .and_then(|n| u32::try_from(n).ok())
+            .unwrap_or(default)
     }
 
     /// An optional whole number within `range`.
@@ -270,21 +302,37 @@ impl<'a> Obj<'a> {
 
     /// One of the spellings of `T`, or `default` when absent.
     pub(crate) fn choice<T: Choice>(&mut self, key: &'static str, default: T) -> T {
-        let Some(value) = self.raw(key) else { return default };
+        let Some(value) = self.raw(key) else {
+            return default;
+        };
         let path = self.path_of(key);
         read_choice(self.decoder, &path, value).unwrap_or(default)
     }
 
+    /// One of the spellings of `T`, or `None` when absent.
+    pub(crate) fn optional_choice<T: Choice>(&mut self, key: &'static str) -> Option<T> {
+        let value = self.raw(key)?;
+        let path = self.path_of(key);
+        read_choice(self.decoder, &path, value)
+    }
+
     /// A list of spellings of `T` without repeats, or `default` when absent.
-    pub(crate) fn choices<T: Choice + PartialEq>(&mut self, key: &'static str, default: &[T]) -> Vec<T> {
-        let Some(value) = self.raw(key) else { return default.to_vec() };
+    pub(crate) fn choices<T: Choice + PartialEq>(
+        &mut self,
+        key: &'static str,
+        default: &[T],
+    ) -> Vec<T> {
+        let Some(value) = self.raw(key) else {
+            return default.to_vec();
+        };
         let path = self.path_of(key);
         let items: Vec<T> = read_list(self.decoder, &path, value, read_choice);
 
         let mut unique = Vec::with_capacity(items.len());
         for item in items {
             if unique.contains(&item) {
-                self.decoder.report(&path, ProblemKind::InvalidValue, "a value is listed twice");
+                self.decoder
+                    .report(&path, ProblemKind::InvalidValue, "a value is listed twice");
             } else {
                 unique.push(item);
             }
@@ -311,18 +359,24 @@ impl<'a> Obj<'a> {
     /// One secret reference or a list of them (for rotation); empty when
     /// absent.
     pub(crate) fn secrets(&mut self, key: &'static str) -> Vec<SecretRef> {
-        let Some(value) = self.raw(key) else { return Vec::new() };
+        let Some(value) = self.raw(key) else {
+            return Vec::new();
+        };
         let path = self.path_of(key);
         match value {
             Value::Array(_) => read_list(self.decoder, &path, value, read_secret),
-            _ => read_secret(self.decoder, &path, value).into_iter().collect(),
+            _ => read_secret(self.decoder, &path, value)
+                .into_iter()
+                .collect(),
         }
     }
 
     /// A list of IP networks in CIDR notation (a bare address is a network of
     /// one), or empty when absent.
     pub(crate) fn networks(&mut self, key: &'static str) -> Vec<IpNet> {
-        let Some(value) = self.raw(key) else { return Vec::new() };
+        let Some(value) = self.raw(key) else {
+            return Vec::new();
+        };
         let path = self.path_of(key);
         read_list(self.decoder, &path, value, read_network)
     }
@@ -335,7 +389,8 @@ impl<'a> Obj<'a> {
             _ => {
                 let hint = "write an absolute `https://` URL".to_owned();
                 let path = self.path_of(key);
-                self.decoder.report_hint(&path, ProblemKind::InvalidValue, "not a valid URL", hint);
+                self.decoder
+                    .report_hint(&path, ProblemKind::InvalidValue, "not a valid URL", hint);
                 None
             }
         }
@@ -343,7 +398,9 @@ impl<'a> Obj<'a> {
 
     /// A period such as `"7_years"`, or `default` when absent.
     pub(crate) fn period(&mut self, key: &'static str, default: Period) -> Period {
-        let Some(value) = self.raw(key) else { return default };
+        let Some(value) = self.raw(key) else {
+            return default;
+        };
         let path = self.path_of(key);
         read_period(self.decoder, &path, value).unwrap_or(default)
     }
@@ -454,7 +511,12 @@ pub(crate) fn read_secret(decoder: &mut Decoder, path: &str, value: &Value) -> O
         "inline" => Some(SecretRef::inline(text)),
         _ => {
             let hint = suggest(kind, &["env", "file", "inline"]).unwrap_or_else(hint);
-            decoder.report_hint(&inner_path, ProblemKind::UnknownField, "unknown field", hint);
+            decoder.report_hint(
+                &inner_path,
+                ProblemKind::UnknownField,
+                "unknown field",
+                hint,
+            );
             None
         }
     }
@@ -487,7 +549,11 @@ pub(crate) fn read_period(decoder: &mut Decoder, path: &str, value: &Value) -> O
         Value::Number(_) => read_uint(decoder, path, value, 1..=Period::MAX_COUNT)
             .and_then(|days| Period::days(u32::try_from(days).ok()?)),
         _ => {
-            decoder.report(path, ProblemKind::WrongType, "expected a period such as `7_years`");
+            decoder.report(
+                path,
+                ProblemKind::WrongType,
+                "expected a period such as `7_years`",
+            );
             None
         }
     }
@@ -506,9 +572,17 @@ pub(crate) fn suggest(given: &str, known: &[&str]) -> Option<String> {
 }
 
 fn join(path: &str, key: &str) -> String {
-    if path.is_empty() { key.to_owned() } else { format!("{path}.{key}") }
+    if path.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{path}.{key}")
+    }
 }
 
 fn list(names: &[&str]) -> String {
-    names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -105,7 +105,12 @@ impl ConfigError {
 
 impl Problem {
     pub(crate) fn new(path: &str, kind: ProblemKind, message: impl Into<String>) -> Self {
-        Self { path: path.to_owned(), kind, message: message.into(), hint: None }
+        Self {
+            path: path.to_owned(),
+            kind,
+            message: message.into(),
+            hint: None,
+        }
     }
 
     pub(crate) fn with_hint(mut self, hint: String) -> Self {
@@ -135,7 +140,11 @@ impl ProblemKind {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let path = if self.path.is_empty() { "(document)" } else { &self.path };
+        let path = if self.path.is_empty() {
+            "(document)"
+        } else {
+            &self.path
+        };
         write!(f, "{path}: {}", self.message)?;
         if let Some(hint) = &self.hint {
             write!(f, " ({hint})")?;

@@ -84,18 +84,18 @@ pub use error::{ConfigError, Problem, ProblemKind};
 pub use period::{Period, PeriodUnit};
 pub use posture::{Finding, Severity};
 pub use protection::{
-    AtRest, Cipher, DataMasking, Encryption, InTransit, KeyManagement, LogMasking,
-    MaskRuleConfig, TlsVersion,
+    AtRest, Cipher, DataMasking, Encryption, InTransit, KeyManagement, LogMasking, MaskRuleConfig,
+    TlsVersion,
 };
 pub use records::{
     AuditEvents, AuditStorage, Auditing, AuthenticationEvents, CodeAnalysis, Compliance,
-    ConfigurationEvents, ConsentManagement, DataAccessEvents, DataPortability, ExportFormat,
-    Gdpr, Hipaa, HipaaAuditTrails, PhiProtection,
+    ConfigurationEvents, ConsentManagement, DataAccessEvents, DataPortability, ExportFormat, Gdpr,
+    Hipaa, HipaaAuditTrails, PhiProtection,
 };
 pub use traffic::{
     BasicAuth, DEFAULT_MAX_BODY_BYTES, RateLimiting, RatePeriod, RateRule, SignatureAlgorithm,
-    SignatureConfig, SignatureScheme, WebhookApiKey, WebhookAuthentication, WebhookMethod,
-    WebhookProvider, WebhookValidation, Webhooks, Whitelist,
+    SignatureConfig, SignatureEncoding, SignatureScheme, WebhookApiKey, WebhookAuthentication,
+    WebhookMethod, WebhookProvider, WebhookValidation, Webhooks, Whitelist,
 };
 
 use crate::secret::SecretRef;
@@ -143,7 +143,9 @@ impl Config {
     /// Loads a configuration document from JSON text.
     pub fn from_json_str(text: &str) -> Result<Self, ConfigError> {
         if text.len() > MAX_DOCUMENT_BYTES {
-            return Err(ConfigError::TooLarge { limit: MAX_DOCUMENT_BYTES });
+            return Err(ConfigError::TooLarge {
+                limit: MAX_DOCUMENT_BYTES,
+            });
         }
         let value = strict::parse(text)?;
         Self::from_value(&value)
@@ -152,10 +154,15 @@ impl Config {
     /// Loads a configuration document from a file of JSON text.
     pub fn from_path(path: impl AsRef<Path>) -> Result<Self, ConfigError> {
         let path = path.as_ref();
-        let io = |source| ConfigError::Io { path: path.to_owned(), source };
+        let io = |source| ConfigError::Io {
+            path: path.to_owned(),
+            source,
+        };
         let size = std::fs::metadata(path).map_err(io)?.len();
         if size > MAX_DOCUMENT_BYTES as u64 {
-            return Err(ConfigError::TooLarge { limit: MAX_DOCUMENT_BYTES });
+            return Err(ConfigError::TooLarge {
+                limit: MAX_DOCUMENT_BYTES,
+            });
         }
         let text = std::fs::read_to_string(path).map_err(io)?;
         Self::from_json_str(&text)
@@ -174,9 +181,14 @@ impl Config {
         root.finish();
 
         if decoder.problems.is_empty() {
-            Ok(Self { security, compliance })
+            Ok(Self {
+                security,
+                compliance,
+            })
         } else {
-            Err(ConfigError::Invalid { problems: decoder.problems })
+            Err(ConfigError::Invalid {
+                problems: decoder.problems,
+            })
         }
     }
 
@@ -201,7 +213,11 @@ impl Config {
             let at = format!("security.authentication[{i}]");
             match method {
                 AuthMethod::OAuth2(o) => {
-                    refs.extend(o.client_secret.iter().map(|s| (format!("{at}.client_secret"), s)));
+                    refs.extend(
+                        o.client_secret
+                            .iter()
+                            .map(|s| (format!("{at}.client_secret"), s)),
+                    );
                 }
                 AuthMethod::ApiKey(k) => {
                     refs.extend(k.pepper.iter().map(|s| (format!("{at}.pepper"), s)));
@@ -211,8 +227,18 @@ impl Config {
 
         let at_rest = &security.encryption.at_rest;
         let base = "security.encryption.at_rest";
-        refs.extend(at_rest.keys.iter().map(|(id, s)| (format!("{base}.keys.{id}"), s)));
-        refs.extend(at_rest.blind_index_key.iter().map(|s| (format!("{base}.blind_index_key"), s)));
+        refs.extend(
+            at_rest
+                .keys
+                .iter()
+                .map(|(id, s)| (format!("{base}.keys.{id}"), s)),
+        );
+        refs.extend(
+            at_rest
+                .blind_index_key
+                .iter()
+                .map(|s| (format!("{base}.blind_index_key"), s)),
+        );
 
         for (name, provider) in security.webhooks.all_providers() {
             let at = match name {
@@ -224,7 +250,11 @@ impl Config {
             refs.extend(signature.map(|(i, s)| (format!("{at}.signature.secret[{i}]"), s)));
             let keys = auth.api_key.keys.iter().enumerate();
             refs.extend(keys.map(|(i, s)| (format!("{at}.api_key.key[{i}]"), s)));
-            refs.extend(auth.basic.iter().map(|b| (format!("{at}.basic.password"), &b.password)));
+            refs.extend(
+                auth.basic
+                    .iter()
+                    .map(|b| (format!("{at}.basic.password"), &b.password)),
+            );
         }
         refs
     }

@@ -116,7 +116,9 @@ impl FromStr for Period {
             "year" | "years" => PeriodUnit::Years,
             _ => return Err("unknown period unit"),
         };
-        let count = count.parse::<u32>().map_err(|_| "period is longer than 100 years")?;
+        let count = count
+            .parse::<u32>()
+            .map_err(|_| "period is longer than 100 years")?;
         Self::new(count, unit).ok_or("period must be at least 1 and at most 100 years")
     }
 }
@@ -147,7 +149,16 @@ mod tests {
 
     #[test]
     fn rejects_malformed_and_out_of_range() {
-        for bad in ["7years", "_years", "7_", "-1_years", "0_days", "101_years", "7_decades", "x_days"] {
+        for bad in [
+            "7years",
+            "_years",
+            "7_",
+            "-1_years",
+            "0_days",
+            "101_years",
+            "7_decades",
+            "x_days",
+        ] {
             assert!(bad.parse::<Period>().is_err(), "{bad} accepted");
         }
     }

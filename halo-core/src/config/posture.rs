@@ -100,25 +100,51 @@ impl Config {
 struct Findings(Vec<Finding>);
 
 impl Findings {
-    fn add(&mut self, code: &'static str, severity: Severity, path: &str, message: impl Into<String>) {
-        self.0.push(Finding { code, severity, path: path.to_owned(), message: message.into() });
+    fn add(
+        &mut self,
+        code: &'static str,
+        severity: Severity,
+        path: &str,
+        message: impl Into<String>,
+    ) {
+        self.0.push(Finding {
+            code,
+            severity,
+            path: path.to_owned(),
+            message: message.into(),
+        });
     }
 
     fn rate_limiting(&mut self, config: &Config) {
         let limits = &config.security.rate_limiting;
         if !limits.enabled {
             let message = "rate limiting is disabled";
-            self.add("rate_limiting.disabled", Severity::High, "security.rate_limiting.enabled", message);
+            self.add(
+                "rate_limiting.disabled",
+                Severity::High,
+                "security.rate_limiting.enabled",
+                message,
+            );
             return;
         }
         if !limits.rules.keys().any(|name| name.starts_with("auth")) {
             let message = "no rule limits authentication endpoints (a rule named `auth...`)";
-            self.add("rate_limiting.no_auth_rule", Severity::Medium, "security.rate_limiting.rules", message);
+            self.add(
+                "rate_limiting.no_auth_rule",
+                Severity::Medium,
+                "security.rate_limiting.rules",
+                message,
+            );
         }
         if !limits.whitelist.user_agents.is_empty() {
             let message = "user agents are exempt from limits, and any caller can send one";
             let path = "security.rate_limiting.whitelist.user_agents";
-            self.add("rate_limiting.user_agent_exemption", Severity::Low, path, message);
+            self.add(
+                "rate_limiting.user_agent_exemption",
+                Severity::Low,
+                path,
+                message,
+            );
         }
     }
 
@@ -126,11 +152,21 @@ impl Findings {
         let security = &config.security;
         if !security.authorization.rbac.enabled {
             let path = "security.authorization.rbac.enabled";
-            self.add("rbac.disabled", Severity::High, path, "role-based access control is disabled");
+            self.add(
+                "rbac.disabled",
+                Severity::High,
+                path,
+                "role-based access control is disabled",
+            );
         }
 
         if !security.mfa.enabled {
-            self.add("mfa.disabled", Severity::High, "security.mfa.enabled", "MFA is disabled");
+            self.add(
+                "mfa.disabled",
+                Severity::High,
+                "security.mfa.enabled",
+                "MFA is disabled",
+            );
         } else {
             for role in administrative_roles(&security.authorization.rbac.roles) {
                 if !security.mfa.required_for.contains(&role) {
@@ -142,16 +178,28 @@ impl Findings {
         }
 
         for (i, method) in security.authentication.methods.iter().enumerate() {
-            let AuthMethod::ApiKey(key) = method else { continue };
+            let AuthMethod::ApiKey(key) = method else {
+                continue;
+            };
             let path = format!("security.authentication[{i}].key_rotation");
             let rotation = &key.key_rotation;
             if !rotation.enabled {
                 let message = "API keys are never rotated";
-                self.add("api_key.rotation_disabled", Severity::Medium, &path, message);
+                self.add(
+                    "api_key.rotation_disabled",
+                    Severity::Medium,
+                    &path,
+                    message,
+                );
             } else if rotation.interval.as_secs() > MAX_KEY_ROTATION_DAYS * 86_400 {
                 let message = format!("API keys live longer than {MAX_KEY_ROTATION_DAYS} days");
                 let path = format!("{path}.interval_days");
-                self.add("api_key.rotation_too_long", Severity::Medium, &path, message);
+                self.add(
+                    "api_key.rotation_too_long",
+                    Severity::Medium,
+                    &path,
+                    message,
+                );
             }
         }
     }
@@ -161,30 +209,58 @@ impl Findings {
         let at_rest = &encryption.at_rest;
         if !at_rest.enabled {
             let path = "security.encryption.at_rest.enabled";
-            self.add("encryption.at_rest_disabled", Severity::High, path, "encryption at rest is disabled");
+            self.add(
+                "encryption.at_rest_disabled",
+                Severity::High,
+                path,
+                "encryption at rest is disabled",
+            );
         } else {
             for field in ENCRYPTED_FIELDS {
                 if !at_rest.encrypted_fields.iter().any(|f| f == field) {
                     let message = format!("field `{field}` is not encrypted at rest");
                     let path = "security.encryption.at_rest.encrypted_fields";
-                    self.add("encryption.field_not_covered", Severity::High, path, message);
+                    self.add(
+                        "encryption.field_not_covered",
+                        Severity::High,
+                        path,
+                        message,
+                    );
                 }
             }
         }
-        if matches!(encryption.in_transit.min_tls_version, TlsVersion::V1_0 | TlsVersion::V1_1) {
+        if matches!(
+            encryption.in_transit.min_tls_version,
+            TlsVersion::V1_0 | TlsVersion::V1_1
+        ) {
             let path = "security.encryption.in_transit.min_tls_version";
-            self.add("tls.below_minimum", Severity::High, path, "TLS versions below 1.2 are accepted");
+            self.add(
+                "tls.below_minimum",
+                Severity::High,
+                path,
+                "TLS versions below 1.2 are accepted",
+            );
         }
 
         let masking = &config.security.data_masking;
         if !masking.enabled {
             let path = "security.data_masking.enabled";
-            self.add("masking.disabled", Severity::Medium, path, "data masking is disabled");
+            self.add(
+                "masking.disabled",
+                Severity::Medium,
+                path,
+                "data masking is disabled",
+            );
         }
         let logs = &masking.log_masking;
         if !logs.enabled {
             let path = "security.data_masking.log_masking.enabled";
-            self.add("masking.logs_disabled", Severity::Medium, path, "log masking is disabled");
+            self.add(
+                "masking.logs_disabled",
+                Severity::Medium,
+                path,
+                "log masking is disabled",
+            );
             return;
         }
         let masked: BTreeSet<String> = logs.mask_in_logs.iter().map(|k| fold_key(k)).collect();
@@ -192,7 +268,12 @@ impl Findings {
             if !masked.contains(&fold_key(key)) {
                 let message = format!("`{key}` values are not masked in logs");
                 let path = "security.data_masking.log_masking.mask_in_logs";
-                self.add("masking.log_key_not_covered", Severity::Medium, path, message);
+                self.add(
+                    "masking.log_key_not_covered",
+                    Severity::Medium,
+                    path,
+                    message,
+                );
             }
         }
     }
@@ -220,16 +301,29 @@ impl Findings {
         } else if !auth.methods.contains(&WebhookMethod::Signature) {
             let path = format!("{base}.authentication.methods");
             let message = "no signature method: deliveries are not bound to their body";
-            self.add("webhooks.no_signature_method", Severity::Medium, &path, message);
+            self.add(
+                "webhooks.no_signature_method",
+                Severity::Medium,
+                &path,
+                message,
+            );
         }
-        self.allow_all(&provider.validation.ip_whitelist, &format!("{base}.validation.ip_whitelist"));
+        self.allow_all(
+            &provider.validation.ip_whitelist,
+            &format!("{base}.validation.ip_whitelist"),
+        );
     }
 
     fn allow_all(&mut self, networks: &[ipnet::IpNet], path: &str) {
         for (i, net) in networks.iter().enumerate() {
             if net.prefix_len() == 0 {
                 let message = format!("allow-list entry `{net}` admits every address");
-                self.add("network.allow_all", Severity::High, &format!("{path}[{i}]"), message);
+                self.add(
+                    "network.allow_all",
+                    Severity::High,
+                    &format!("{path}[{i}]"),
+                    message,
+                );
             }
         }
     }
@@ -237,15 +331,26 @@ impl Findings {
     fn auditing(&mut self, config: &Config) {
         let auditing = &config.security.auditing;
         if !auditing.enabled {
-            self.add("audit.disabled", Severity::High, "security.auditing.enabled", "audit logging is disabled");
+            self.add(
+                "audit.disabled",
+                Severity::High,
+                "security.auditing.enabled",
+                "audit logging is disabled",
+            );
             return;
         }
         if !auditing.storage.immutable {
             let path = "security.auditing.storage.immutable";
-            self.add("audit.not_immutable", Severity::Medium, path, "the audit trail is not tamper-evident");
+            self.add(
+                "audit.not_immutable",
+                Severity::Medium,
+                path,
+                "the audit trail is not tamper-evident",
+            );
         }
         if auditing.storage.retention.min_days() < MIN_AUDIT_RETENTION_DAYS {
-            let message = format!("audit entries are kept less than {MIN_AUDIT_RETENTION_DAYS} days");
+            let message =
+                format!("audit entries are kept less than {MIN_AUDIT_RETENTION_DAYS} days");
             let path = "security.auditing.storage.retention_days";
             self.add("audit.retention_too_short", Severity::Medium, path, message);
         }
@@ -291,7 +396,11 @@ impl Findings {
                     if matches!(key.as_str(), "env" | "file") && map.len() == 1 {
                         continue;
                     }
-                    let child = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
+                    let child = if path.is_empty() {
+                        key.clone()
+                    } else {
+                        format!("{path}.{key}")
+                    };
                     self.secret_strings(&child, item);
                 }
             }
@@ -322,7 +431,8 @@ impl Config {
         at_rest.blind_index_key.iter_mut().for_each(fix);
 
         let webhooks = &mut security.webhooks;
-        let providers = std::iter::once(&mut webhooks.default).chain(webhooks.providers.values_mut());
+        let providers =
+            std::iter::once(&mut webhooks.default).chain(webhooks.providers.values_mut());
         for provider in providers {
             let auth = &mut provider.authentication;
             auth.signature.secrets.iter_mut().for_each(fix);
@@ -341,7 +451,10 @@ fn administrative_roles(roles: &BTreeMap<String, Role>) -> Vec<String> {
     roles
         .keys()
         .filter(|name| {
-            *name == "admin" || inherited_permissions(roles, name).iter().any(|p| administrative(p))
+            *name == "admin"
+                || inherited_permissions(roles, name)
+                    .iter()
+                    .any(|p| administrative(p))
         })
         .cloned()
         .collect()
@@ -368,13 +481,28 @@ fn inherited_permissions<'a>(roles: &'a BTreeMap<String, Role>, name: &'a str) -
 /// Lowercase, without `_` and `-`: `API-Key`, `api_key` and `apikey` fold
 /// alike.
 fn fold_key(key: &str) -> String {
-    key.chars().filter(|c| !matches!(c, '_' | '-')).flat_map(char::to_lowercase).collect()
+    key.chars()
+        .filter(|c| !matches!(c, '_' | '-'))
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// Prefixes of well-known credential formats.
 const SECRET_PREFIXES: [&str; 14] = [
-    "sk_live_", "sk_test_", "rk_live_", "whsec_", "ghp_", "gho_", "ghs_", "github_pat_", "xoxb-",
-    "xoxp-", "glpat-", "AKIA", "-----BEGIN", "hc_",
+    "sk_live_",
+    "sk_test_",
+    "rk_live_",
+    "whsec_",
+    "ghp_",
+    "gho_",
+    "ghs_",
+    "github_pat_",
+    "xoxb-",
+    "xoxp-",
+    "glpat-",
+    "AKIA",
+    "-----BEGIN",
+    "hc_",
 ];
 
 /// Whether `text` looks like a credential rather than a name, path or URL:
@@ -382,10 +510,15 @@ const SECRET_PREFIXES: [&str; 14] = [
 /// mixed-case letters and digits with high entropy.
 pub(crate) fn looks_like_secret(text: &str) -> bool {
     let text = text.trim();
-    if text.contains("://") || (text.contains(char::is_whitespace) && !text.starts_with("-----BEGIN")) {
+    if text.contains("://")
+        || (text.contains(char::is_whitespace) && !text.starts_with("-----BEGIN"))
+    {
         return false;
     }
-    if SECRET_PREFIXES.iter().any(|p| text.starts_with(p) && text.len() >= p.len() + 12) {
+    if SECRET_PREFIXES
+        .iter()
+        .any(|p| text.starts_with(p) && text.len() >= p.len() + 12)
+    {
         return true;
     }
     if text.starts_with("eyJ") && text.split('.').count() == 3 && text.len() >= 32 {
@@ -398,7 +531,9 @@ pub(crate) fn looks_like_secret(text: &str) -> bool {
         return true;
     }
 
-    let token_chars = text.bytes().all(|b| b.is_ascii_alphanumeric() || b"+/=_-".contains(&b));
+    let token_chars = text
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"+/=_-".contains(&b));
     let mixed = text.bytes().any(|b| b.is_ascii_uppercase())
         && text.bytes().any(|b| b.is_ascii_lowercase())
         && has_digit;
@@ -420,14 +555,19 @@ fn class_change_ratio(text: &str) -> f64 {
         _ => 0,
     };
     let bytes = text.as_bytes();
-    let changes = bytes.windows(2).filter(|w| class(w[0]) != class(w[1])).count();
+    let changes = bytes
+        .windows(2)
+        .filter(|w| class(w[0]) != class(w[1]))
+        .count();
     changes as f64 / (bytes.len().max(2) - 1) as f64
 }
 
 /// Whether `text` is a URL carrying a password or a secret-named query
 /// parameter.
 fn url_has_credentials(text: &str) -> bool {
-    let Ok(url) = url::Url::parse(text) else { return false };
+    let Ok(url) = url::Url::parse(text) else {
+        return false;
+    };
     if url.password().is_some() {
         return true;
     }
@@ -466,6 +606,10 @@ impl fmt::Display for Severity {
 
 impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "[{}] {} at {}: {}", self.severity, self.code, self.path, self.message)
+        write!(
+            f,
+            "[{}] {} at {}: {}",
+            self.severity, self.code, self.path, self.message
+        )
     }
 }

@@ -131,7 +131,12 @@ pub struct LogMasking {
 
 impl Default for AtRest {
     fn default() -> Self {
-        let fields = ["email", "phone", "social_security_number", "bank_account_details"];
+        let fields = [
+            "email",
+            "phone",
+            "social_security_number",
+            "bank_account_details",
+        ];
         Self {
             enabled: true,
             algorithm: Cipher::Aes256Gcm,
@@ -146,7 +151,9 @@ impl Default for AtRest {
 
 impl Default for InTransit {
     fn default() -> Self {
-        Self { min_tls_version: TlsVersion::V1_2 }
+        Self {
+            min_tls_version: TlsVersion::V1_2,
+        }
     }
 }
 
@@ -157,17 +164,36 @@ impl Default for DataMasking {
             ..MaskRuleConfig::default()
         };
         let rules = BTreeMap::from([
-            ("email".to_owned(), MaskRuleConfig { preserve_domain: true, ..rule("****@****.***") }),
-            ("phone".to_owned(), MaskRuleConfig { preserve_area_code: true, ..rule("***-***-****") }),
+            (
+                "email".to_owned(),
+                MaskRuleConfig {
+                    preserve_domain: true,
+                    ..rule("****@****.***")
+                },
+            ),
+            (
+                "phone".to_owned(),
+                MaskRuleConfig {
+                    preserve_area_code: true,
+                    ..rule("***-***-****")
+                },
+            ),
             ("ssn".to_owned(), rule("***-**-****")),
         ]);
-        Self { enabled: true, rules, log_masking: LogMasking::default() }
+        Self {
+            enabled: true,
+            rules,
+            log_masking: LogMasking::default(),
+        }
     }
 }
 
 impl Default for LogMasking {
     fn default() -> Self {
-        Self { enabled: true, mask_in_logs: ["password", "api_key", "token"].map(str::to_owned).to_vec() }
+        Self {
+            enabled: true,
+            mask_in_logs: ["password", "api_key", "token"].map(str::to_owned).to_vec(),
+        }
     }
 }
 
@@ -185,7 +211,12 @@ impl Encryption {
 impl AtRest {
     fn read(o: &mut Obj<'_>) -> Self {
         let d = Self::default();
-        let fields = ["email", "phone", "social_security_number", "bank_account_details"];
+        let fields = [
+            "email",
+            "phone",
+            "social_security_number",
+            "bank_account_details",
+        ];
         let at_rest = Self {
             enabled: o.bool("enabled", d.enabled),
             algorithm: o.choice("algorithm", d.algorithm),
@@ -235,12 +266,16 @@ impl DataMasking {
     pub(crate) fn read(o: &mut Obj<'_>) -> Self {
         Self {
             enabled: o.bool("enabled", true),
-            rules: o.named_sections("rules", || Self::default().rules, |_, o| MaskRuleConfig {
-                mask_pattern: o.string("mask_pattern"),
-                preserve_domain: o.bool("preserve_domain", false),
-                preserve_area_code: o.bool("preserve_area_code", false),
-                preserve_last_four: o.bool("preserve_last_four", false),
-            }),
+            rules: o.named_sections(
+                "rules",
+                || Self::default().rules,
+                |_, o| MaskRuleConfig {
+                    mask_pattern: o.string("mask_pattern"),
+                    preserve_domain: o.bool("preserve_domain", false),
+                    preserve_area_code: o.bool("preserve_area_code", false),
+                    preserve_last_four: o.bool("preserve_last_four", false),
+                },
+            ),
             log_masking: o.section("log_masking", LogMasking::default, |o| LogMasking {
                 enabled: o.bool("enabled", true),
                 mask_in_logs: o.strings("mask_in_logs", &["password", "api_key", "token"]),
@@ -251,7 +286,9 @@ impl DataMasking {
 
 fn is_key_id(id: &str) -> bool {
     (1..=32).contains(&id.len())
-        && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 fn is_false(b: &bool) -> bool {

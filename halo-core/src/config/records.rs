@@ -167,7 +167,11 @@ pub struct HipaaAuditTrails {
 
 impl Default for Auditing {
     fn default() -> Self {
-        Self { enabled: true, events: AuditEvents::default(), storage: AuditStorage::default() }
+        Self {
+            enabled: true,
+            events: AuditEvents::default(),
+            storage: AuditStorage::default(),
+        }
     }
 }
 
@@ -194,7 +198,11 @@ impl Default for AuditEvents {
 
 impl Default for AuditStorage {
     fn default() -> Self {
-        Self { retention: Period::fixed(365, PeriodUnit::Days), encryption: true, immutable: true }
+        Self {
+            retention: Period::fixed(365, PeriodUnit::Days),
+            encryption: true,
+            immutable: true,
+        }
     }
 }
 
@@ -205,7 +213,9 @@ impl Default for CodeAnalysis {
             .chain(["sql_injection_prevention"])
             .map(|r| (r.to_owned(), true))
             .collect();
-        let tools = ["eslint-security", "sonarqube", "snyk"].map(str::to_owned).to_vec();
+        let tools = ["eslint-security", "sonarqube", "snyk"]
+            .map(str::to_owned)
+            .to_vec();
         Self { tools, rules }
     }
 }
@@ -227,14 +237,22 @@ impl Default for Gdpr {
 
 impl Default for ConsentManagement {
     fn default() -> Self {
-        let types = ["marketing", "profiling", "data_sharing"].map(str::to_owned).to_vec();
-        Self { required: true, consent_types: types }
+        let types = ["marketing", "profiling", "data_sharing"]
+            .map(str::to_owned)
+            .to_vec();
+        Self {
+            required: true,
+            consent_types: types,
+        }
     }
 }
 
 impl Default for DataPortability {
     fn default() -> Self {
-        Self { enabled: true, formats: vec![ExportFormat::Json, ExportFormat::Csv] }
+        Self {
+            enabled: true,
+            formats: vec![ExportFormat::Json, ExportFormat::Csv],
+        }
     }
 }
 
@@ -260,20 +278,24 @@ impl Auditing {
         Self {
             enabled: o.bool("enabled", true),
             events: o.section("events", AuditEvents::default, |o| AuditEvents {
-                authentication: o.section("authentication", || d.events.authentication.clone(), |o| {
-                    AuthenticationEvents {
+                authentication: o.section(
+                    "authentication",
+                    || d.events.authentication.clone(),
+                    |o| AuthenticationEvents {
                         login_attempts: o.bool("login_attempts", true),
                         failed_logins: o.bool("failed_logins", true),
                         password_changes: o.bool("password_changes", true),
-                    }
-                }),
-                data_access: o.section("data_access", || d.events.data_access.clone(), |o| {
-                    DataAccessEvents {
+                    },
+                ),
+                data_access: o.section(
+                    "data_access",
+                    || d.events.data_access.clone(),
+                    |o| DataAccessEvents {
                         read_operations: o.bool("read_operations", true),
                         write_operations: o.bool("write_operations", true),
                         export_operations: o.bool("export_operations", true),
-                    }
-                }),
+                    },
+                ),
                 configuration_changes: o.section(
                     "configuration_changes",
                     || d.events.configuration_changes.clone(),
@@ -297,13 +319,21 @@ impl CodeAnalysis {
         let d = Self::default();
         Self {
             tools: o.strings("tools", &["eslint-security", "sonarqube", "snyk"]),
-            rules: o.named_values("rules", || d.rules.clone(), |decoder, path, value| {
-                let read = value.as_bool();
-                if read.is_none() {
-                    decoder.report(path, super::ProblemKind::WrongType, "expected `true` or `false`");
-                }
-                read
-            }),
+            rules: o.named_values(
+                "rules",
+                || d.rules.clone(),
+                |decoder, path, value| {
+                    let read = value.as_bool();
+                    if read.is_none() {
+                        decoder.report(
+                            path,
+                            super::ProblemKind::WrongType,
+                            "expected `true` or `false`",
+                        );
+                    }
+                    read
+                },
+            ),
         }
     }
 }
@@ -321,11 +351,16 @@ impl Gdpr {
     fn read(o: &mut Obj<'_>) -> Self {
         let d = Self::default();
         Self {
-            data_retention: o.named_values("data_retention", || d.data_retention.clone(), read_period),
+            data_retention: o.named_values(
+                "data_retention",
+                || d.data_retention.clone(),
+                read_period,
+            ),
             consent_management: o.section("consent_management", ConsentManagement::default, |o| {
                 ConsentManagement {
                     required: o.bool("required", true),
-                    consent_types: o.strings("consent_types", &["marketing", "profiling", "data_sharing"]),
+                    consent_types: o
+                        .strings("consent_types", &["marketing", "profiling", "data_sharing"]),
                 }
             }),
             data_portability: o.section("data_portability", DataPortability::default, |o| {
@@ -342,19 +377,23 @@ impl Hipaa {
     fn read(o: &mut Obj<'_>) -> Self {
         let d = Self::default();
         Self {
-            phi_protection: o.section("phi_protection", || d.phi_protection.clone(), |o| {
-                PhiProtection {
+            phi_protection: o.section(
+                "phi_protection",
+                || d.phi_protection.clone(),
+                |o| PhiProtection {
                     encryption: o.choice("encryption", d.phi_protection.encryption),
                     access_logging: o.bool("access_logging", true),
                     data_minimization: o.bool("data_minimization", true),
-                }
-            }),
-            audit_trails: o.section("audit_trails", || d.audit_trails.clone(), |o| {
-                HipaaAuditTrails {
+                },
+            ),
+            audit_trails: o.section(
+                "audit_trails",
+                || d.audit_trails.clone(),
+                |o| HipaaAuditTrails {
                     enabled: o.bool("enabled", true),
                     retention: o.period("retention", d.audit_trails.retention),
-                }
-            }),
+                },
+            ),
         }
     }
 }

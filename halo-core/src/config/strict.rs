@@ -21,7 +21,11 @@ pub(crate) fn parse(text: &str) -> Result<Value, ConfigError> {
                 Some(at) => full[..at].to_owned(),
                 None => full,
             };
-            Err(ConfigError::Syntax { line: err.line(), column: err.column(), message })
+            Err(ConfigError::Syntax {
+                line: err.line(),
+                column: err.column(),
+                message,
+            })
         }
     }
 }

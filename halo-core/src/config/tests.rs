@@ -9,7 +9,10 @@ const SECRET: &str = "inline-value-that-must-not-leak";
 fn default_is_the_guide_baseline() {
     let config = Config::default();
     assert!(config.security.rate_limiting.enabled);
-    assert_eq!(config.security.rate_limiting.rules["api_endpoints"].burst_limit, 20);
+    assert_eq!(
+        config.security.rate_limiting.rules["api_endpoints"].burst_limit,
+        20
+    );
     assert_eq!(
         config.security.rate_limiting.rules["api_endpoints"].block_duration,
         Some(std::time::Duration::from_secs(15 * 60))
@@ -23,7 +26,10 @@ fn default_is_the_guide_baseline() {
 #[test]
 fn empty_document_equals_default() {
     assert_eq!(Config::from_json_str("{}").unwrap(), Config::default());
-    assert_eq!(Config::from_json_str(r#"{"security": {}, "compliance": {}}"#).unwrap(), Config::default());
+    assert_eq!(
+        Config::from_json_str(r#"{"security": {}, "compliance": {}}"#).unwrap(),
+        Config::default()
+    );
 }
 
 #[test]
@@ -35,14 +41,18 @@ fn error_display_lists_every_problem_without_values() {
 
     assert_eq!(err.code(), "config.invalid");
     assert_eq!(err.problems().len(), 3);
-    assert!(shown.starts_with("invalid configuration: 3 problems"), "{shown}");
+    assert!(
+        shown.starts_with("invalid configuration: 3 problems"),
+        "{shown}"
+    );
     assert!(shown.contains("security.mfa.enabeld: unknown field (did you mean `enabled`?)"));
     assert!(!shown.contains("plain-text-secret"), "{shown}");
 }
 
 #[test]
 fn one_problem_reads_on_one_line() {
-    let err = Config::from_json_str(r#"{"security": {"mfa": {"grace_period_days": 400}}}"#).unwrap_err();
+    let err =
+        Config::from_json_str(r#"{"security": {"mfa": {"grace_period_days": 400}}}"#).unwrap_err();
     assert_eq!(
         err.to_string(),
         "invalid configuration: security.mfa.grace_period_days: must be between 0 and 365"
@@ -52,7 +62,9 @@ fn one_problem_reads_on_one_line() {
 #[test]
 fn syntax_errors_carry_a_position() {
     let err = Config::from_json_str("{\n  \"security\": {\n    \"mfa\": ,\n  }\n}").unwrap_err();
-    let ConfigError::Syntax { line, column, .. } = &err else { panic!("{err:?}") };
+    let ConfigError::Syntax { line, column, .. } = &err else {
+        panic!("{err:?}")
+    };
     assert_eq!((*line, *column), (3, 12));
     assert_eq!(err.code(), "config.syntax");
 }
@@ -66,8 +78,14 @@ fn duplicate_keys_are_refused_at_any_depth() {
 
 #[test]
 fn oversized_documents_are_refused_before_parsing() {
-    let text = format!("{{\"security\": {{}}, \"x\": \"{}\"}}", "a".repeat(MAX_DOCUMENT_BYTES));
-    assert_eq!(Config::from_json_str(&text).unwrap_err().code(), "config.too_large");
+    let text = format!(
+        "{{\"security\": {{}}, \"x\": \"{}\"}}",
+        "a".repeat(MAX_DOCUMENT_BYTES)
+    );
+    assert_eq!(
+        Config::from_json_str(&text).unwrap_err().code(),
+        "config.too_large"
+    );
 }
 
 #[test]
@@ -81,7 +99,10 @@ fn from_path_reads_a_real_file_and_names_a_missing_one() {
     assert_eq!(err.problems()[0].path, "security.rbac");
     std::fs::write(&path, r#"{"security": {"mfa": {"grace_period_days": 3}}}"#).unwrap();
     let config = Config::from_path(&path).unwrap();
-    assert_eq!(config.security.mfa.grace_period, std::time::Duration::from_secs(3 * 86_400));
+    assert_eq!(
+        config.security.mfa.grace_period,
+        std::time::Duration::from_secs(3 * 86_400)
+    );
 
     let missing = Config::from_path(dir.join("absent.json")).unwrap_err();
     assert_eq!(missing.code(), "config.io");
@@ -101,7 +122,11 @@ fn debug_of_a_config_hides_inline_secrets() {
 
     let err = config.to_json_string().unwrap_err();
     assert_eq!(err.code(), "config.inline_secret");
-    let finding = config.posture().into_iter().find(|f| f.code == "secret.inline").unwrap();
+    let finding = config
+        .posture()
+        .into_iter()
+        .find(|f| f.code == "secret.inline")
+        .unwrap();
     assert!(!finding.to_string().contains(SECRET));
 }
 
@@ -114,12 +139,18 @@ fn secret_refs_are_listed_with_paths() {
             "basic": {"username": "halo", "password": {"env": "HALO_HOOK_PASSWORD"}}}}}}}}"#;
     let config = Config::from_json_str(text).unwrap();
     let paths: Vec<String> = config.secret_refs().into_iter().map(|(p, _)| p).collect();
-    assert_eq!(paths, [
-        "security.authentication[0].client_secret",
-        "security.encryption.at_rest.keys.k1",
-        "security.webhooks.providers.halopsa.authentication.basic.password",
-    ]);
-    assert_eq!(config.security.encryption.at_rest.primary_key_id(), Some("k1"));
+    assert_eq!(
+        paths,
+        [
+            "security.authentication[0].client_secret",
+            "security.encryption.at_rest.keys.k1",
+            "security.webhooks.providers.halopsa.authentication.basic.password",
+        ]
+    );
+    assert_eq!(
+        config.security.encryption.at_rest.primary_key_id(),
+        Some("k1")
+    );
 }
 
 #[test]
@@ -159,25 +190,36 @@ fn small_config() -> impl Strategy<Value = Config> {
         1u32..=36_525,
         "[a-z][a-z0-9_]{0,12}",
     )
-        .prop_map(|(rate, burst, block, leeway, interval, immutable, days, name)| {
-            let mut config = Config::default();
-            let rule = RateRule {
-                requests: rate,
-                per: RatePeriod::Hour,
-                burst_limit: burst,
-                block_duration: block.map(|m| std::time::Duration::from_secs(m * 60)),
-            };
-            config.security.rate_limiting.rules.insert(name.clone(), rule);
-            let mut oauth = OAuth2::default();
-            oauth.token_validation.leeway = std::time::Duration::from_secs(leeway);
-            let mut api_key = ApiKeyAuth::default();
-            api_key.key_rotation.interval = std::time::Duration::from_secs(interval * 86_400);
-            config.security.authentication.methods = vec![AuthMethod::OAuth2(oauth), AuthMethod::ApiKey(api_key)];
-            config.security.auditing.storage.immutable = immutable;
-            config.security.auditing.storage.retention = Period::days(days).unwrap();
-            config.compliance.gdpr.data_retention.insert(name, Period::days(days).unwrap());
-            config
-        })
+        .prop_map(
+            |(rate, burst, block, leeway, interval, immutable, days, name)| {
+                let mut config = Config::default();
+                let rule = RateRule {
+                    requests: rate,
+                    per: RatePeriod::Hour,
+                    burst_limit: burst,
+                    block_duration: block.map(|m| std::time::Duration::from_secs(m * 60)),
+                };
+                config
+                    .security
+                    .rate_limiting
+                    .rules
+                    .insert(name.clone(), rule);
+                let mut oauth = OAuth2::default();
+                oauth.token_validation.leeway = std::time::Duration::from_secs(leeway);
+                let mut api_key = ApiKeyAuth::default();
+                api_key.key_rotation.interval = std::time::Duration::from_secs(interval * 86_400);
+                config.security.authentication.methods =
+                    vec![AuthMethod::OAuth2(oauth), AuthMethod::ApiKey(api_key)];
+                config.security.auditing.storage.immutable = immutable;
+                config.security.auditing.storage.retention = Period::days(days).unwrap();
+                config
+                    .compliance
+                    .gdpr
+                    .data_retention
+                    .insert(name, Period::days(days).unwrap());
+                config
+            },
+        )
 }
 
 proptest! {

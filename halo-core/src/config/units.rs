@@ -28,7 +28,10 @@ pub(crate) fn days<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error>
     whole_units(d, DAY, s)
 }
 
-pub(crate) fn optional_minutes<S: Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn optional_minutes<S: Serializer>(
+    d: &Option<Duration>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
     match d {
         Some(d) => whole_units(d, MINUTE, s),
         None => s.serialize_none(),

@@ -50,12 +50,23 @@ fn check_invalid(name: &str, err: &halo_core::ConfigError, expect: &Value) {
 
     let expected = expect["problems"].as_array().unwrap();
     let problems = err.problems();
-    assert_eq!(problems.len(), expected.len(), "{name}: problem count in {err}");
+    assert_eq!(
+        problems.len(),
+        expected.len(),
+        "{name}: problem count in {err}"
+    );
     for want in expected {
-        let found = problems.iter().find(|p| p.path == want["path"] && p.code() == want["code"]);
+        let found = problems
+            .iter()
+            .find(|p| p.path == want["path"] && p.code() == want["code"]);
         let found = found.unwrap_or_else(|| panic!("{name}: no problem {want} in {err}"));
         if let Some(hint) = want.get("hint") {
-            assert_eq!(found.hint.as_deref(), hint.as_str(), "{name}: hint at {}", found.path);
+            assert_eq!(
+                found.hint.as_deref(),
+                hint.as_str(),
+                "{name}: hint at {}",
+                found.path
+            );
         }
     }
 }
@@ -84,7 +95,10 @@ fn every_config_vector() {
             }
         }
     }
-    assert!(valid >= 13 && invalid >= 15, "valid {valid}, invalid {invalid}");
+    assert!(
+        valid >= 13 && invalid >= 15,
+        "valid {valid}, invalid {invalid}"
+    );
 }
 
 #[test]
@@ -92,6 +106,11 @@ fn every_guide_block_is_a_vector() {
     // The guide's JSON blocks are kept verbatim as vectors; the twelve
     // configuration blocks, one file each.
     let files = vectors::files(&vectors::dir("config/valid"));
-    let guide = files.iter().filter(|f| f.file_name().unwrap().to_string_lossy().starts_with("guide-"));
+    let guide = files.iter().filter(|f| {
+        f.file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("guide-")
+    });
     assert_eq!(guide.count(), 13, "twelve blocks and the merged document");
 }

@@ -6,7 +6,9 @@ use serde_json::Value;
 
 /// The repository's `tests/vectors/<area>` directory.
 pub(crate) fn dir(area: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors").join(area)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/vectors")
+        .join(area)
 }
 
 /// Every `*.json` file under `dir`, recursively, sorted.
@@ -38,7 +40,9 @@ pub(crate) fn cases(path: &Path) -> Vec<Value> {
 /// The value at a vector path such as `a.b[0].c` (keys contain no dots).
 pub(crate) fn lookup<'a>(mut value: &'a Value, path: &str) -> Option<&'a Value> {
     for segment in path.split('.') {
-        let (key, indexes) = segment.split_once('[').map_or((segment, ""), |(k, rest)| (k, rest));
+        let (key, indexes) = segment
+            .split_once('[')
+            .map_or((segment, ""), |(k, rest)| (k, rest));
         if !key.is_empty() {
             value = value.get(key)?;
         }
