@@ -2,7 +2,9 @@
 //!
 //! Only the methods listed in a provider's `methods` are built, and their
 //! secret references are resolved once, here. A listed method without a
-//! secret is left out; see [`Provider`] for what a delivery then meets.
+//! secret is left out; see [`Provider`] for what a delivery then meets. A
+//! provider with `"required": false` authenticates nothing, whatever its
+//! methods (see [`Provider::dangerous_accept_unauthenticated`]).
 
 use secrecy::{ExposeSecret, SecretString};
 

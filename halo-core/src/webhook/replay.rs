@@ -28,8 +28,8 @@ pub const DEFAULT_REPLAY_CAPACITY: usize = 100_000;
 ///
 /// Implementations must make `claim` atomic: of two concurrent claims of
 /// the same key, exactly one returns [`Claim::Claimed`]. Keys are
-/// `{length of provider name}:{provider name}:{id}` (the default provider's
-/// name is empty), so providers never collide.
+/// `{length of provider name}:{provider name}:{id}` for named providers and
+/// `:{id}` for the default one, so providers never collide.
 ///
 /// A guard that cannot answer returns
 /// [`WebhookError::ReplayGuardUnavailable`], and the delivery is refused.

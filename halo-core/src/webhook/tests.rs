@@ -78,6 +78,13 @@ fn debug_never_shows_a_secret() {
 }
 
 #[test]
+fn verifier_is_shared_across_threads() {
+    fn shared<T: Send + Sync>() {}
+    shared::<WebhookVerifier>();
+    shared::<WebhookSigner>();
+}
+
+#[test]
 fn keyed_states_zeroize_on_drop() {
     // A keyed HMAC state is two SHA-256 cores (inner and outer pad); its
     // block buffer is empty until message bytes arrive.

@@ -197,8 +197,10 @@ impl WebhookVerifierBuilder {
 
 /// The key of a delivery id in the replay guard; see [`ReplayGuard`].
 fn replay_key(provider: Option<&str>, id: &str) -> String {
-    let provider = provider.unwrap_or("");
-    format!("{}:{provider}:{id}", provider.len())
+    match provider {
+        None => format!(":{id}"),
+        Some(name) => format!("{}:{name}:{id}", name.len()),
+    }
 }
 
 impl fmt::Debug for WebhookVerifier {
