@@ -83,17 +83,33 @@ impl CredentialDigest {
 /// Whether any of `tags` equals `expected`, comparing every one in constant
 /// time.
 pub(crate) fn any_matches(expected: &Tag, tags: &[Tag]) -> bool {
-    let found = tags
-        .iter()
-        .fold(Choice::from(0), |found, tag| found | tag.ct_eq(expected));
+    // Compared as four words: `subtle` then fences four values, not 32.
+    let expected = words(expected);
+    let found = tags.iter().fold(Choice::from(0), |found, tag| {
+        found | words(tag)[..].ct_eq(&expected[..])
+    });
     found.into()
 }
 
 /// A short delivery id derived from a verified tag: `sig_` and the first 16
-/// bytes of the tag's SHA-256, in hex.
+/// bytes of the tag's SHA-256, in lowercase hex.
 pub(crate) fn id_of_tag(tag: &Tag) -> String {
     let digest = Sha256::digest(tag);
-    format!("sig_{}", hex::encode(&digest[..16]))
+    let mut buffer = [0u8; 32];
+    let mut id = String::with_capacity(4 + buffer.len());
+    id.push_str("sig_");
+    // The buffer is exactly twice the input, so encoding cannot fail.
+    id.push_str(base16ct::lower::encode_str(&digest[..16], &mut buffer).unwrap_or_default());
+    id
+}
+
+fn words(tag: &Tag) -> [u64; 4] {
+    let (chunks, _) = tag.as_chunks::<8>();
+    let mut words = [0u64; 4];
+    for (word, chunk) in words.iter_mut().zip(chunks) {
+        *word = u64::from_le_bytes(*chunk);
+    }
+    words
 }
 
 impl fmt::Debug for MacKey {

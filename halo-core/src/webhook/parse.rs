@@ -121,8 +121,11 @@ pub(crate) fn stripe<'a>(field: &Field, text: &'a str) -> Result<StripeHeader<'a
 }
 
 fn hex_tag(text: &str) -> Option<Tag> {
+    if text.len() != 2 * TAG_LEN {
+        return None;
+    }
     let mut tag = [0u8; TAG_LEN];
-    hex::decode_to_slice(text, &mut tag).ok()?;
+    base16ct::mixed::decode(text, &mut tag).ok()?;
     Some(tag)
 }
 

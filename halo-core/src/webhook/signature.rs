@@ -256,7 +256,7 @@ impl Signature {
                     }
                 };
                 let value = match self.encoding {
-                    SignatureEncoding::Hex => hex::encode(tag),
+                    SignatureEncoding::Hex => base16ct::lower::encode_string(&tag),
                     SignatureEncoding::Base64 => STANDARD.encode(tag),
                 };
                 out.insert(0, (header, value));
@@ -284,14 +284,17 @@ impl Signature {
                 let mut value = format!("t={ts}");
                 for key in &self.keys {
                     value.push_str(",v1=");
-                    value.push_str(&hex::encode(key.tag(&content)));
+                    value.push_str(&base16ct::lower::encode_string(&key.tag(&content)));
                 }
                 vec![(header, value)]
             }
             SignatureScheme::Github => {
                 vec![(
                     header,
-                    format!("sha256={}", hex::encode(first.tag(&[body]))),
+                    format!(
+                        "sha256={}",
+                        base16ct::lower::encode_string(&first.tag(&[body]))
+                    ),
                 )]
             }
         };
