@@ -2,6 +2,7 @@
 //! active secrets, used both to verify and to sign.
 
 use std::fmt;
+use std::sync::LazyLock;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -177,12 +178,7 @@ impl Signature {
     pub(crate) fn is_presented(&self, request: &WebhookRequest<'_>) -> bool {
         match self.scheme {
             SignatureScheme::StandardWebhooks => {
-                let sets = [StandardHeaders::webhook(), StandardHeaders::svix()];
-                sets.iter().any(|h| {
-                    [&h.id, &h.timestamp, &h.signature]
-                        .iter()
-                        .any(|f| request.has(f))
-                })
+                WEBHOOK_HEADERS.any_in(request) || SVIX_HEADERS.any_in(request)
             }
             _ => request.has(&self.header),
         }
@@ -335,44 +331,39 @@ impl Signature {
     }
 }
 
+static WEBHOOK_HEADERS: LazyLock<StandardHeaders> = LazyLock::new(|| StandardHeaders {
+    id: Field::fixed(HeaderName::from_static("webhook-id"), "webhook-id"),
+    timestamp: Field::fixed(
+        HeaderName::from_static("webhook-timestamp"),
+        "webhook-timestamp",
+    ),
+    signature: Field::fixed(
+        HeaderName::from_static("webhook-signature"),
+        "webhook-signature",
+    ),
+});
+
+static SVIX_HEADERS: LazyLock<StandardHeaders> = LazyLock::new(|| StandardHeaders {
+    id: Field::fixed(HeaderName::from_static("svix-id"), "svix-id"),
+    timestamp: Field::fixed(HeaderName::from_static("svix-timestamp"), "svix-timestamp"),
+    signature: Field::fixed(HeaderName::from_static("svix-signature"), "svix-signature"),
+});
+
 impl StandardHeaders {
-    fn webhook() -> Self {
-        Self {
-            id: Field::fixed(HeaderName::from_static("webhook-id"), "webhook-id"),
-            timestamp: Field::fixed(
-                HeaderName::from_static("webhook-timestamp"),
-                "webhook-timestamp",
-            ),
-            signature: Field::fixed(
-                HeaderName::from_static("webhook-signature"),
-                "webhook-signature",
-            ),
-        }
-    }
-
-    fn svix() -> Self {
-        Self {
-            id: Field::fixed(HeaderName::from_static("svix-id"), "svix-id"),
-            timestamp: Field::fixed(HeaderName::from_static("svix-timestamp"), "svix-timestamp"),
-            signature: Field::fixed(HeaderName::from_static("svix-signature"), "svix-signature"),
-        }
-    }
-
     /// The `webhook-` headers, or the `svix-` ones when the delivery carries
     /// only those.
-    fn of(request: &WebhookRequest<'_>) -> Self {
-        let webhook = Self::webhook();
-        let svix = Self::svix();
-        let has_any = |h: &Self| {
-            [&h.id, &h.timestamp, &h.signature]
-                .iter()
-                .any(|f| request.has(f))
-        };
-        if !has_any(&webhook) && has_any(&svix) {
-            svix
+    fn of(request: &WebhookRequest<'_>) -> &'static Self {
+        if !WEBHOOK_HEADERS.any_in(request) && SVIX_HEADERS.any_in(request) {
+            &SVIX_HEADERS
         } else {
-            webhook
+            &WEBHOOK_HEADERS
         }
+    }
+
+    fn any_in(&self, request: &WebhookRequest<'_>) -> bool {
+        [&self.id, &self.timestamp, &self.signature]
+            .iter()
+            .any(|f| request.has(f))
     }
 }
 
