@@ -24,8 +24,9 @@
 //!
 //! // The example published with the Standard Webhooks specification.
 //! let secret = SecretString::from("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+//! let signature = Signature::standard_webhooks().secret(&secret)?;
 //! let verifier = WebhookVerifier::builder()
-//!     .provider("billing", Provider::new().signature(Signature::standard_webhooks().secret(&secret)?))
+//!     .provider("billing", Provider::new().signature(signature))
 //!     .build();
 //!
 //! let headers = [

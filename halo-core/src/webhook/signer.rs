@@ -22,7 +22,8 @@ use super::{Scheme, WebhookError};
 ///
 /// let secret = SecretString::from("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
 /// let signer = WebhookSigner::new(Signature::standard_webhooks().secret(&secret)?);
-/// let headers = signer.sign("msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, br#"{"test": 2432232314}"#)?;
+/// let body = br#"{"test": 2432232314}"#;
+/// let headers = signer.sign("msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, body)?;
 /// assert_eq!(headers[2].1, "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
 /// # Ok::<(), halo_core::webhook::WebhookError>(())
 /// ```
