@@ -114,8 +114,11 @@ fn provider_from_config(
             WebhookMethod::ApiKey => {
                 let mut provider = provider;
                 for (i, key) in auth.api_key.keys.iter().enumerate() {
-                    let key = resolve(&format!("{at}.api_key.key[{i}]"), key, source)?;
-                    provider = provider.api_key(&auth.api_key.header, &key)?;
+                    let path = format!("{at}.api_key.key[{i}]");
+                    let key = resolve(&path, key, source)?;
+                    provider = provider
+                        .api_key(&auth.api_key.header, &key)
+                        .map_err(|err| located(&path, err))?;
                 }
                 provider
             }
@@ -156,12 +159,7 @@ fn signature_from_config(
         })?;
         signature = signature
             .secret_bytes(bytes.expose_secret())
-            .map_err(|err| match err {
-                WebhookError::InvalidSetting { reason } => {
-                    WebhookError::setting(format!("`{at}`: {reason}"))
-                }
-                other => other,
-            })?;
+            .map_err(|err| located(&at, err))?;
     }
     Ok(signature)
 }
@@ -177,4 +175,14 @@ fn resolve(
             path: path.to_owned(),
             source,
         })
+}
+
+/// Prefixes an invalid setting's reason with the path of the secret at fault.
+fn located(path: &str, err: WebhookError) -> WebhookError {
+    match err {
+        WebhookError::InvalidSetting { reason } => {
+            WebhookError::setting(format!("`{path}`: {reason}"))
+        }
+        other => other,
+    }
 }

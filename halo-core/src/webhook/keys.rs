@@ -80,6 +80,18 @@ impl CredentialDigest {
     }
 }
 
+/// Refuses an API key that cannot travel in a header unchanged: empty,
+/// outside visible ASCII and spaces, or with spaces around it (HTTP strips
+/// those, so such a key could never match).
+pub(crate) fn check_api_key(key: &str) -> Result<(), WebhookError> {
+    let printable = key.bytes().all(|b| (0x20..=0x7e).contains(&b));
+    if key.is_empty() || !printable || key.trim_matches(' ') != key {
+        let reason = "an API key must be visible ASCII without surrounding spaces";
+        return Err(WebhookError::setting(reason));
+    }
+    Ok(())
+}
+
 /// Whether any of `tags` equals `expected`, comparing every one in constant
 /// time.
 pub(crate) fn any_matches(expected: &Tag, tags: &[Tag]) -> bool {

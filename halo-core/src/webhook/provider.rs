@@ -11,7 +11,7 @@ use secrecy::{ExposeSecret, SecretString};
 use subtle::Choice;
 use zeroize::Zeroizing;
 
-use super::keys::CredentialDigest;
+use super::keys::{self, CredentialDigest};
 use super::request::{Field, WebhookRequest};
 use super::signature::{Authenticated, Signature, Window};
 use super::{Scheme, WebhookError};
@@ -88,9 +88,11 @@ impl Provider {
     }
 
     /// Adds `key` as an accepted API key in header `header` (the guide's
-    /// `api_key` method). Several keys may be added for rotation.
+    /// `api_key` method). Several keys may be added for rotation. A key must
+    /// be visible ASCII (inner spaces allowed) without surrounding spaces.
     pub fn api_key(mut self, header: &str, key: &SecretString) -> Result<Self, WebhookError> {
         let field = Field::new(header)?;
+        keys::check_api_key(key.expose_secret())?;
         let digest = CredentialDigest::of(key.expose_secret().as_bytes());
         let same =
             |m: &&mut Method| matches!(m, Method::ApiKey { header, .. } if header.same(&field));

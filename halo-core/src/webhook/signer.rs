@@ -7,6 +7,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use secrecy::{ExposeSecret, SecretString};
 
+use super::keys;
 use super::request::Field;
 use super::signature::Signature;
 use super::{Scheme, WebhookError};
@@ -58,6 +59,7 @@ impl WebhookSigner {
     /// A signer that sends `key` in header `header`.
     pub fn api_key(header: &str, key: &SecretString) -> Result<Self, WebhookError> {
         Field::new(header)?;
+        keys::check_api_key(key.expose_secret())?;
         let key = SecretString::from(key.expose_secret().to_owned());
         Ok(Self {
             kind: Kind::ApiKey {

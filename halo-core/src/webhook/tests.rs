@@ -127,6 +127,10 @@ fn builder_refuses_settings_that_do_not_fit_the_scheme() {
             .map(drop),
         Signature::generic().secret_bytes(b"").map(drop),
         WebhookSigner::api_key("Bad:Header", &secret()).map(drop),
+        WebhookSigner::api_key("X-API-Key", &SecretString::from(" padded")).map(drop),
+        Provider::new()
+            .api_key("X-API-Key", &SecretString::from("tab\t"))
+            .map(drop),
     ];
     for result in cases {
         assert_eq!(result.unwrap_err().code(), "webhook.invalid_setting");

@@ -50,11 +50,18 @@ fn setup(kind: usize, secret: &str) -> Setup {
             binds_body: false,
         },
         _ => Setup {
-            provider: Provider::new().api_key("X-API-Key", &s).unwrap(),
-            signer: WebhookSigner::api_key("X-API-Key", &s).unwrap(),
+            // A key travels in a header, so it cannot start or end with a space.
+            provider: Provider::new()
+                .api_key("X-API-Key", &bracketed(secret))
+                .unwrap(),
+            signer: WebhookSigner::api_key("X-API-Key", &bracketed(secret)).unwrap(),
             binds_body: false,
         },
     }
+}
+
+fn bracketed(secret: &str) -> SecretString {
+    SecretString::from(format!("[{secret}]"))
 }
 
 fn base64_of(bytes: &[u8]) -> String {
