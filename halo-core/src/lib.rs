@@ -3,7 +3,8 @@
 //!
 //! Everything starts from one configuration document in the format of the
 //! security guide the project comes from; see [`config`]. Secrets are never
-//! written in that document; see [`secret`].
+//! written in that document; see [`secret`]. Inbound webhooks are verified
+//! by [`webhook`].
 //!
 //! [`halo`] is the HaloPSA client (its HTTP parts need the default `client`
 //! feature); `sandbox` (feature `sandbox`) is an in-process HaloPSA simulator
@@ -26,6 +27,7 @@ pub mod masking;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 pub mod secret;
+pub mod webhook;
 
 pub use config::{Config, ConfigError, Finding};
 pub use halo::{Client, HaloError, Opportunity, Site, Ticket, User};
@@ -33,3 +35,4 @@ pub use halo::{Client, HaloError, Opportunity, Site, Ticket, User};
 pub use halo::{HaloClient, HaloClientBuilder};
 pub use masking::{Masker, MaskingError};
 pub use secret::{SecretRef, SecretSource, SecretString};
+pub use webhook::{WebhookError, WebhookVerifier};

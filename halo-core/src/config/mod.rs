@@ -95,8 +95,8 @@ pub use records::{
 };
 pub use traffic::{
     BasicAuth, DEFAULT_MAX_BODY_BYTES, RateLimiting, RatePeriod, RateRule, SignatureAlgorithm,
-    SignatureConfig, SignatureScheme, WebhookApiKey, WebhookAuthentication, WebhookMethod,
-    WebhookProvider, WebhookValidation, Webhooks, Whitelist,
+    SignatureConfig, SignatureEncoding, SignatureScheme, WebhookApiKey, WebhookAuthentication,
+    WebhookMethod, WebhookProvider, WebhookValidation, Webhooks, Whitelist,
 };
 
 use crate::secret::SecretRef;

@@ -132,12 +132,19 @@ pub struct SignatureConfig {
     pub algorithm: SignatureAlgorithm,
     /// How the signature is laid out. Default `generic`.
     pub scheme: SignatureScheme,
-    /// The header carrying the signature. Default `X-Webhook-Signature`.
+    /// The header carrying the signature. Default by scheme:
+    /// `X-Webhook-Signature` (generic), `webhook-signature` (Standard
+    /// Webhooks, the only name allowed there), `Stripe-Signature` (stripe),
+    /// `X-Hub-Signature-256` (github).
     pub header: String,
-    /// The header carrying the signed timestamp, for the `generic` scheme.
-    /// Default: none.
+    /// The header carrying the signed timestamp, for the `generic` scheme
+    /// only. Default: none (the body alone is signed).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp_header: Option<String>,
+    /// How the `generic` scheme writes the signature: `hex` (the default) or
+    /// `base64`. Only the `generic` scheme takes it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<SignatureEncoding>,
     /// How far a delivery's timestamp may be from now, either way
     /// (`tolerance_seconds`, 1 to 86 400). Default 300 s.
     #[serde(rename = "tolerance_seconds", serialize_with = "units::seconds")]
@@ -168,6 +175,16 @@ choice! {
         Stripe = "stripe",
         /// GitHub style (`X-Hub-Signature-256: sha256=...`).
         Github = "github",
+    }
+}
+
+choice! {
+    /// How the `generic` scheme encodes a signature.
+    pub enum SignatureEncoding {
+        /// Lowercase or uppercase hexadecimal, 64 characters.
+        Hex = "hex",
+        /// Standard base64 with padding, 44 characters.
+        Base64 = "base64",
     }
 }
 
@@ -252,8 +269,9 @@ impl Default for SignatureConfig {
         Self {
             algorithm: SignatureAlgorithm::HmacSha256,
             scheme: SignatureScheme::Generic,
-            header: "X-Webhook-Signature".to_owned(),
+            header: SignatureScheme::Generic.default_header().to_owned(),
             timestamp_header: None,
+            encoding: None,
             tolerance: Duration::from_secs(300),
             secrets: Vec::new(),
         }
@@ -265,6 +283,18 @@ impl Default for WebhookApiKey {
         Self {
             header: "X-API-Key".to_owned(),
             keys: Vec::new(),
+        }
+    }
+}
+
+impl SignatureScheme {
+    /// The signature header this scheme uses when none is configured.
+    pub fn default_header(self) -> &'static str {
+        match self {
+            Self::Generic => "X-Webhook-Signature",
+            Self::StandardWebhooks => "webhook-signature",
+            Self::Stripe => "Stripe-Signature",
+            Self::Github => "X-Hub-Signature-256",
         }
     }
 }
@@ -408,19 +438,9 @@ impl WebhookAuthentication {
         let auth = Self {
             required: o.bool("required", d.required),
             methods: o.choices("methods", &d.methods),
-            signature: o.section("signature", SignatureConfig::default, |o| {
-                let d = SignatureConfig::default();
-                SignatureConfig {
-                    algorithm: o.choice("algorithm", d.algorithm),
-                    scheme: o.choice("scheme", d.scheme),
-                    header: o.string_or("header", &d.header),
-                    timestamp_header: o.string("timestamp_header"),
-                    tolerance: Duration::from_secs(o.uint("tolerance_seconds", 1..=86_400, 300)),
-                    secrets: o.secrets("secret"),
-                }
-            }),
+            signature: o.section("signature", SignatureConfig::default, SignatureConfig::read),
             api_key: o.section("api_key", WebhookApiKey::default, |o| WebhookApiKey {
-                header: o.string_or("header", "X-API-Key"),
+                header: header_name(o, "header").unwrap_or_else(|| "X-API-Key".to_owned()),
                 keys: o.secrets("key"),
             }),
             basic: o
@@ -440,6 +460,54 @@ impl WebhookAuthentication {
         }
         auth
     }
+}
+
+impl SignatureConfig {
+    fn read(o: &mut Obj<'_>) -> Self {
+        let d = Self::default();
+        let scheme = o.choice("scheme", d.scheme);
+        let config = Self {
+            algorithm: o.choice("algorithm", d.algorithm),
+            scheme,
+            header: header_name(o, "header").unwrap_or_else(|| scheme.default_header().to_owned()),
+            timestamp_header: header_name(o, "timestamp_header"),
+            encoding: o.optional_choice("encoding"),
+            tolerance: Duration::from_secs(o.uint("tolerance_seconds", 1..=86_400, 300)),
+            secrets: o.secrets("secret"),
+        };
+        if scheme != SignatureScheme::Generic {
+            for key in ["timestamp_header", "encoding"] {
+                if o.has(key) {
+                    let message = "only the `generic` scheme takes this setting";
+                    o.report_at(key, ProblemKind::Conflict, message);
+                }
+            }
+        }
+        let fixed = SignatureScheme::StandardWebhooks.default_header();
+        if scheme == SignatureScheme::StandardWebhooks && !config.header.eq_ignore_ascii_case(fixed)
+        {
+            let message = "the `standard_webhooks` scheme uses its own fixed headers";
+            let hint = "leave `header` out".to_owned();
+            o.report_hint_at("header", ProblemKind::Conflict, message, hint);
+        }
+        config
+    }
+}
+
+/// A header name: a non-empty string that HTTP allows as a field name.
+fn header_name(o: &mut Obj<'_>, key: &'static str) -> Option<String> {
+    let name = o.string(key)?;
+    if http::HeaderName::from_bytes(name.as_bytes()).is_ok() {
+        return Some(name);
+    }
+    let hint = "write a header name such as `X-Webhook-Signature`".to_owned();
+    o.report_hint_at(
+        key,
+        ProblemKind::InvalidValue,
+        "not a valid header name",
+        hint,
+    );
+    None
 }
 
 impl Serialize for RateRule {

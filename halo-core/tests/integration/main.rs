@@ -15,3 +15,5 @@ mod halo_vectors;
 mod masking_properties;
 mod masking_vectors;
 mod vectors;
+mod webhook_props;
+mod webhook_vectors;
