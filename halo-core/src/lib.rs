@@ -17,7 +17,9 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod config;
+pub mod crypto;
 pub mod secret;
 
 pub use config::{Config, ConfigError, Finding};
+pub use crypto::{BlindIndex, CryptoError, FieldCipher, KeyId, KeyProvider, Keyring, SubjectKeys};
 pub use secret::{SecretRef, SecretSource, SecretString};

@@ -84,8 +84,8 @@ pub use error::{ConfigError, Problem, ProblemKind};
 pub use period::{Period, PeriodUnit};
 pub use posture::{Finding, Severity};
 pub use protection::{
-    AtRest, Cipher, DataMasking, Encryption, InTransit, KeyManagement, LogMasking, MaskRuleConfig,
-    TlsVersion,
+    AtRest, Cipher, DEFAULT_BLIND_INDEX_BYTES, DataMasking, Encryption, InTransit, KeyManagement,
+    LogMasking, MaskRuleConfig, TlsVersion,
 };
 pub use records::{
     AuditEvents, AuditStorage, Auditing, AuthenticationEvents, CodeAnalysis, Compliance,

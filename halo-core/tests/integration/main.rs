@@ -8,4 +8,6 @@
 )]
 
 mod config_vectors;
+mod crypto;
+mod crypto_vectors;
 mod vectors;
