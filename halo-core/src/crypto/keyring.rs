@@ -44,22 +44,46 @@ impl Keyring {
         Self::from_provider(&StaticKeys::from_config(config, source)?)
     }
 
-    /// Every key of `provider`.
-    pub fn from_provider(provider: &dyn KeyProvider) -> Result<Self, CryptoError> {
-        let primary = provider.primary_key_id().ok_or(CryptoError::NoKey {
-            what: "primary key",
-        })?;
-        let mut keys = BTreeMap::new();
-        for id in provider.key_ids() {
-            let key = provider.key(&id)?;
-            keys.insert(id, Entry::new(key));
-        }
+    /// A ring of `keys`, with `primary` the key new data is encrypted under;
+    /// `primary` may be left out when there is exactly one key.
+    pub fn from_keys(
+        keys: impl IntoIterator<Item = (KeyId, KeyMaterial)>,
+        primary: Option<KeyId>,
+    ) -> Result<Self, CryptoError> {
+        let keys: BTreeMap<KeyId, Entry> = keys
+            .into_iter()
+            .map(|(id, key)| (id, Entry::new(key)))
+            .collect();
+        let primary = match primary {
+            Some(id) => id,
+            None if keys.len() == 1 => keys.keys().next().cloned().ok_or(CryptoError::NoKey {
+                what: "primary key",
+            })?,
+            None => {
+                return Err(CryptoError::NoKey {
+                    what: "primary key",
+                });
+            }
+        };
         if !keys.contains_key(&primary) {
             return Err(CryptoError::UnknownKeyId {
                 key_id: primary.as_str().to_owned(),
             });
         }
         Ok(Self { keys, primary })
+    }
+
+    /// Every key of `provider`.
+    pub fn from_provider(provider: &dyn KeyProvider) -> Result<Self, CryptoError> {
+        let primary = provider.primary_key_id().ok_or(CryptoError::NoKey {
+            what: "primary key",
+        })?;
+        let mut keys = Vec::new();
+        for id in provider.key_ids() {
+            let key = provider.key(&id)?;
+            keys.push((id, key));
+        }
+        Self::from_keys(keys, Some(primary))
     }
 
     /// Adds key `id`, replacing a key of the same id.
