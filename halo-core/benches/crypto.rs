@@ -16,6 +16,7 @@ use aes_gcm::{Aes256Gcm, Nonce};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use halo_core::crypto::{FieldCipher, KeyId, KeyMaterial, Keyring};
 use ring::aead::{AES_256_GCM, Aad, LessSafeKey, UnboundKey};
 
 const KEY: [u8; 32] = [7; 32];
@@ -128,5 +129,27 @@ fn backends(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, backends);
+fn field_cipher(c: &mut Criterion) {
+    let id = KeyId::new("k1").unwrap();
+    let cipher = FieldCipher::new(Keyring::new(id, KeyMaterial::from_bytes(KEY)));
+
+    let mut group = c.benchmark_group("field_cipher");
+    for size in SIZES {
+        let plaintext = vec![0x5a; size];
+        group.throughput(Throughput::Bytes(size as u64));
+        let sealed = cipher
+            .encrypt_field("email", "record-42", &plaintext)
+            .unwrap();
+
+        group.bench_with_input(BenchmarkId::new("encrypt", size), &plaintext, |b, p| {
+            b.iter(|| cipher.encrypt_field("email", "record-42", p).unwrap());
+        });
+        group.bench_with_input(BenchmarkId::new("decrypt", size), &sealed, |b, e| {
+            b.iter(|| cipher.decrypt_field("email", "record-42", e).unwrap());
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, backends, field_cipher);
 criterion_main!(benches);

@@ -37,30 +37,28 @@ impl Cipher {
         Ok(buffer)
     }
 
-    /// The plaintext of `sealed` (ciphertext then tag), or
-    /// `crypto.decrypt_failed`.
+    /// The plaintext of `sealed` (ciphertext then tag), decrypted in place,
+    /// or `crypto.decrypt_failed`.
     pub(crate) fn open(
         &self,
         nonce: &[u8; NONCE_BYTES],
         aad: &[u8],
-        sealed: &[u8],
+        sealed: Vec<u8>,
     ) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
-        let body_len = sealed
+        // Wrapped at once: on a tag mismatch the backend may leave
+        // unauthenticated plaintext in the buffer, which must not linger.
+        let mut buffer = Zeroizing::new(sealed);
+        let body_len = buffer
             .len()
             .checked_sub(TAG_BYTES)
             .ok_or(CryptoError::DecryptFailed)?;
-        let (body, tag) = sealed.split_at(body_len);
-        let tag = Tag::try_from(tag).map_err(|_| CryptoError::DecryptFailed)?;
+        let (body, tag) = buffer.split_at_mut(body_len);
+        let tag = Tag::try_from(&*tag).map_err(|_| CryptoError::DecryptFailed)?;
 
-        let mut buffer = Zeroizing::new(body.to_vec());
         self.0
-            .decrypt_inout_detached(
-                &Nonce::from(*nonce),
-                aad,
-                buffer.as_mut_slice().into(),
-                &tag,
-            )
+            .decrypt_inout_detached(&Nonce::from(*nonce), aad, body.into(), &tag)
             .map_err(|_| CryptoError::DecryptFailed)?;
+        buffer.truncate(body_len);
         Ok(buffer)
     }
 }

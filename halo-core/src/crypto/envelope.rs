@@ -99,18 +99,28 @@ impl Envelope {
         &self.sealed
     }
 
+    /// The ciphertext and tag, taken out of the envelope.
+    pub(crate) fn into_sealed(self) -> Vec<u8> {
+        self.sealed
+    }
+
     pub(crate) fn encode(
         kind: EnvelopeKind,
         key_id: &str,
         nonce: &[u8; NONCE_BYTES],
         sealed: &[u8],
     ) -> String {
-        format!(
-            "{}.{key_id}.{}.{}",
-            kind.prefix(),
-            URL_SAFE_NO_PAD.encode(nonce),
-            URL_SAFE_NO_PAD.encode(sealed)
-        )
+        let prefix = kind.prefix();
+        let len = prefix.len() + key_id.len() + 19 + sealed.len().div_ceil(3) * 4;
+        let mut text = String::with_capacity(len);
+        text.push_str(prefix);
+        text.push('.');
+        text.push_str(key_id);
+        text.push('.');
+        URL_SAFE_NO_PAD.encode_string(nonce, &mut text);
+        text.push('.');
+        URL_SAFE_NO_PAD.encode_string(sealed, &mut text);
+        text
     }
 }
 

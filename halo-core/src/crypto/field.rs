@@ -98,7 +98,7 @@ impl FieldCipher {
     ) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
         let envelope = parse_kind(envelope, EnvelopeKind::Keyring)?;
         let cipher = self.keyring.cipher(envelope.key_id())?;
-        open(cipher, &envelope, field, context)
+        open(cipher, envelope, field, context)
     }
 
     /// Whether `envelope` is under a key other than the primary key.
@@ -214,12 +214,13 @@ pub(crate) fn seal(
 /// Decrypts a parsed envelope under `cipher`.
 pub(crate) fn open(
     cipher: &Cipher,
-    envelope: &Envelope,
+    envelope: Envelope,
     field: &str,
     context: &str,
 ) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
     let aad = associated_data(envelope.kind(), envelope.key_id(), field, context)?;
-    cipher.open(envelope.nonce(), &aad, envelope.sealed())
+    let nonce = *envelope.nonce();
+    cipher.open(&nonce, &aad, envelope.into_sealed())
 }
 
 /// Parses `text`, requiring envelope kind `kind`.

@@ -99,7 +99,7 @@ impl SubjectKeys {
             return Err(CryptoError::SubjectForgotten);
         }
         let cipher = self.unwrap(subject, &stored)?;
-        open(&cipher, &envelope, field, subject)
+        open(&cipher, envelope, field, subject)
     }
 
     /// A copy of `record` with the configured fields encrypted for
@@ -205,7 +205,7 @@ impl SubjectKeys {
     ) -> Result<KeyMaterial, CryptoError> {
         let envelope = parse_kind(&stored.wrapped, EnvelopeKind::Keyring)?;
         let cipher = self.keyring.cipher(envelope.key_id())?;
-        let bytes = open(cipher, &envelope, &wrap_field(&stored.generation), subject)?;
+        let bytes = open(cipher, envelope, &wrap_field(&stored.generation), subject)?;
         KeyMaterial::from_slice(&bytes).map_err(|_| CryptoError::DecryptFailed)
     }
 
