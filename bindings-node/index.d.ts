@@ -10,6 +10,23 @@
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
 /**
+ * Keyed, truncated HMAC-SHA256 of normalised values, for equality search
+ * over encrypted emails and phones. Deterministic: it reveals which records
+ * share a value.
+ */
+export declare class BlindIndex {
+  /**
+   * An index under `key` (32 bytes, standard base64) keeping `length`
+   * bytes of the HMAC (8 to 32, default 16).
+   */
+  static fromKey(key: string, length?: number | undefined | null): BlindIndex
+  /** The index of `security.encryption.at_rest`. */
+  static fromConfig(config: Config): BlindIndex
+  /** The index of `value` in `field`. */
+  index(field: string, value: string): string
+}
+
+/**
  * The configuration document (`{"security": ..., "compliance": ...}`),
  * loaded strictly. Loading errors are thrown as `Error` objects with
  * `code` (`config.invalid`, `config.syntax`, `config.io`,
@@ -31,6 +48,80 @@ export declare class Config {
    * first.
    */
   posture(): Array<Finding>
+}
+
+/**
+ * AES-256-GCM field encryption into `hc1.<key id>.<nonce>.<ciphertext>`
+ * envelopes bound to a field name and a context (record id or tenant).
+ */
+export declare class FieldCipher {
+  /**
+   * A cipher over `keys` (key id to 32 bytes in standard base64).
+   * `primary` may be left out with one key; `fields` defaults to
+   * `email`, `phone`, `social_security_number`, `bank_account_details`.
+   */
+  static fromKeys(keys: Record<string, string>, primary?: string | undefined | null, fields?: Array<string> | undefined | null): FieldCipher
+  /**
+   * The cipher of `security.encryption.at_rest`, its keys read from the
+   * environment and files.
+   */
+  static fromConfig(config: Config): FieldCipher
+  /** Encrypts `plaintext` bound to `field` and `context`. */
+  encryptField(field: string, context: string, plaintext: Buffer): string
+  /** Decrypts an envelope of `field` and `context`. */
+  decryptField(field: string, context: string, envelope: string): Buffer
+  /** A copy of `record` with the configured fields encrypted. */
+  encryptRecord(context: string, record: any): any
+  /** A copy of `record` with the configured fields decrypted. */
+  decryptRecord(context: string, record: any): any
+  /**
+   * A copy of an encrypted `record` with fields under older keys moved
+   * to the primary key.
+   */
+  reencryptRecord(context: string, record: any): any
+  /** Whether `envelope` is under a key other than the primary key. */
+  needsReencrypt(envelope: string): boolean
+  /** `envelope` decrypted and encrypted again under the primary key. */
+  reencrypt(field: string, context: string, envelope: string): string
+  /** Adds (or replaces) key `keyId`. */
+  addKey(keyId: string, key: string): void
+  /** Makes `keyId` the primary key. */
+  setPrimary(keyId: string): void
+  /** Removes key `keyId` (not the primary key). */
+  removeKey(keyId: string): void
+  /** The id new data is encrypted under. */
+  get primaryKeyId(): string
+  /** Every key id, in order. */
+  get keyIds(): Array<string>
+  /** The record fields that are encrypted. */
+  get fields(): Array<string>
+}
+
+/**
+ * A data key per data subject, wrapped by the keyring; `forget` destroys
+ * it, so every envelope of that subject becomes unreadable.
+ */
+export declare class SubjectKeys {
+  /**
+   * Subject keys wrapped by `keys`, kept in files under `storeDir`, or in
+   * memory when it is left out.
+   */
+  static create(keys: Record<string, string>, primary?: string | undefined | null, storeDir?: string | undefined | null, fields?: Array<string> | undefined | null): SubjectKeys
+  /** Encrypts `plaintext` of `field` for `subject`. */
+  encryptField(subject: string, field: string, plaintext: Buffer): string
+  /**
+   * Decrypts an envelope of `subject`'s `field`; throws
+   * `crypto.subject_forgotten` once the subject is forgotten.
+   */
+  decryptField(subject: string, field: string, envelope: string): Buffer
+  /** A copy of `record` with the configured fields encrypted for `subject`. */
+  encryptRecord(subject: string, record: any): any
+  /** A copy of `record` with the configured fields decrypted. */
+  decryptRecord(subject: string, record: any): any
+  /** Destroys `subject`'s key; returns whether there was one. */
+  forget(subject: string): boolean
+  /** Re-wraps `subject`'s key under the primary key; returns whether it did. */
+  rewrap(subject: string): boolean
 }
 
 /** A finding of `Config.posture()`. */

@@ -835,4 +835,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.BlindIndex = nativeBinding.BlindIndex
 module.exports.Config = nativeBinding.Config
+module.exports.FieldCipher = nativeBinding.FieldCipher
+module.exports.SubjectKeys = nativeBinding.SubjectKeys

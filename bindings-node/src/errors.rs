@@ -13,6 +13,12 @@ pub(crate) fn throw_config_error(env: &Env, err: &halo_core::ConfigError) -> Err
     throw_coded(env, err.code(), &err.to_string(), Some(problems))
 }
 
+/// Throws a core crypto error as an `Error` whose `code` is the core's code
+/// (`crypto.decrypt_failed`, `crypto.unknown_key_id`, ...).
+pub(crate) fn throw_crypto_error(env: &Env, err: &halo_core::CryptoError) -> Error {
+    throw_coded(env, err.code(), &err.to_string(), None)
+}
+
 fn throw_coded(env: &Env, code: &str, message: &str, problems: Option<Vec<Problem>>) -> Error {
     let thrown = env
         .create_error(Error::new(Status::GenericFailure, message))

@@ -4,4 +4,5 @@
 #![deny(clippy::all)]
 
 mod config;
+mod crypto;
 mod errors;

@@ -3,6 +3,8 @@
 use pyo3::prelude::*;
 
 pyo3::import_exception!(halo_core.errors, ConfigError);
+pyo3::import_exception!(halo_core.errors, CryptoError);
+pyo3::import_exception!(halo_core.errors, CryptoInputError);
 
 use crate::config::Problem;
 
@@ -11,4 +13,19 @@ use crate::config::Problem;
 pub(crate) fn config_error(err: &halo_core::ConfigError) -> PyErr {
     let problems: Vec<Problem> = err.problems().iter().map(Problem::from).collect();
     ConfigError::new_err((err.to_string(), err.code(), problems))
+}
+
+/// Raises a core crypto error as `halo_core.CryptoError`, or as
+/// `halo_core.CryptoInputError` (also a `ValueError`) when the input was
+/// malformed rather than undecryptable.
+pub(crate) fn crypto_error(err: &halo_core::CryptoError) -> PyErr {
+    let args = (err.to_string(), err.code());
+    match err.code() {
+        "crypto.malformed_envelope"
+        | "crypto.invalid_key"
+        | "crypto.invalid_key_id"
+        | "crypto.invalid_index_length"
+        | "crypto.malformed_record" => CryptoInputError::new_err(args),
+        _ => CryptoError::new_err(args),
+    }
 }

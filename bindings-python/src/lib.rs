@@ -2,6 +2,7 @@
 //! rule and default lives in the `halo-core` crate.
 
 mod config;
+mod crypto;
 mod errors;
 
 use pyo3::prelude::*;
@@ -13,5 +14,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<config::Config>()?;
     m.add_class::<config::Finding>()?;
     m.add_class::<config::Problem>()?;
+    m.add_class::<crypto::FieldCipher>()?;
+    m.add_class::<crypto::BlindIndex>()?;
+    m.add_class::<crypto::SubjectKeys>()?;
     Ok(())
 }

@@ -22,6 +22,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod config;
+pub mod crypto;
 pub mod halo;
 pub mod masking;
 #[cfg(feature = "sandbox")]
@@ -30,6 +31,7 @@ pub mod secret;
 pub mod webhook;
 
 pub use config::{Config, ConfigError, Finding};
+pub use crypto::{BlindIndex, CryptoError, FieldCipher, KeyId, KeyProvider, Keyring, SubjectKeys};
 pub use halo::{Client, HaloError, Opportunity, Site, Ticket, User};
 #[cfg(feature = "client")]
 pub use halo::{HaloClient, HaloClientBuilder};

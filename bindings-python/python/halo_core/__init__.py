@@ -11,7 +11,27 @@ security guide::
         print(finding.severity, finding.code, finding.path)
 """
 
-from halo_core._native import Config, Finding, Problem, __version__
-from halo_core.errors import ConfigError, HaloCoreError
+from halo_core._native import (
+    BlindIndex,
+    Config,
+    FieldCipher,
+    Finding,
+    Problem,
+    SubjectKeys,
+    __version__,
+)
+from halo_core.errors import ConfigError, CryptoError, CryptoInputError, HaloCoreError
 
-__all__ = ["Config", "ConfigError", "Finding", "HaloCoreError", "Problem", "__version__"]
+__all__ = [
+    "BlindIndex",
+    "Config",
+    "ConfigError",
+    "CryptoError",
+    "CryptoInputError",
+    "FieldCipher",
+    "Finding",
+    "HaloCoreError",
+    "Problem",
+    "SubjectKeys",
+    "__version__",
+]

@@ -36,4 +36,18 @@ class ConfigError(HaloCoreError, ValueError):
         self.problems = list(problems)
 
 
-__all__ = ["HaloCoreError", "ConfigError"]
+class CryptoError(HaloCoreError):
+    """Field encryption failed: ``crypto.decrypt_failed`` (deliberately
+    opaque), ``crypto.unknown_key_id``, ``crypto.subject_forgotten``,
+    ``crypto.no_key``, ``crypto.provider_required``, ``crypto.disabled``, ...
+    """
+
+
+class CryptoInputError(CryptoError, ValueError):
+    """Malformed input to field encryption: ``crypto.malformed_envelope``,
+    ``crypto.invalid_key``, ``crypto.invalid_key_id``,
+    ``crypto.invalid_index_length`` or ``crypto.malformed_record``.
+    """
+
+
+__all__ = ["HaloCoreError", "ConfigError", "CryptoError", "CryptoInputError"]

@@ -87,7 +87,9 @@ pub use masking::{
 };
 pub use period::{Period, PeriodUnit};
 pub use posture::{Finding, Severity};
-pub use protection::{AtRest, Cipher, Encryption, InTransit, KeyManagement, TlsVersion};
+pub use protection::{
+    AtRest, Cipher, DEFAULT_BLIND_INDEX_BYTES, Encryption, InTransit, KeyManagement, TlsVersion,
+};
 pub use records::{
     AuditEvents, AuditStorage, Auditing, AuthenticationEvents, CodeAnalysis, Compliance,
     ConfigurationEvents, ConsentManagement, DataAccessEvents, DataPortability, ExportFormat, Gdpr,

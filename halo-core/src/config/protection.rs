@@ -8,6 +8,9 @@ use super::decode::{Obj, read_secret, suggest};
 use super::error::ProblemKind;
 use crate::secret::SecretRef;
 
+/// The default length of a blind index, in bytes (`blind_index_bytes`).
+pub const DEFAULT_BLIND_INDEX_BYTES: u32 = 16;
+
 /// `security.encryption`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Encryption {
@@ -41,6 +44,10 @@ pub struct AtRest {
     /// Reference to the separate key of blind indexes. Default: none.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub blind_index_key: Option<SecretRef>,
+    /// How many bytes of the HMAC-SHA256 a blind index keeps, 8 to 32.
+    /// Default 16. Shorter indexes collide more often, so that an equality
+    /// search returns some false matches (and leaks less).
+    pub blind_index_bytes: u32,
 }
 
 /// `security.encryption.in_transit`: an addition to the guide, which sets TLS
@@ -105,6 +112,7 @@ impl Default for AtRest {
             keys: BTreeMap::new(),
             primary_key: None,
             blind_index_key: None,
+            blind_index_bytes: DEFAULT_BLIND_INDEX_BYTES,
         }
     }
 }
@@ -145,6 +153,7 @@ impl AtRest {
             keys: o.named_values("keys", BTreeMap::new, read_secret),
             primary_key: o.string("primary_key"),
             blind_index_key: o.secret("blind_index_key"),
+            blind_index_bytes: o.u32("blind_index_bytes", 8..=32, d.blind_index_bytes),
         };
         at_rest.check(o);
         at_rest

@@ -8,6 +8,8 @@
 )]
 
 mod config_vectors;
+mod crypto;
+mod crypto_vectors;
 #[cfg(all(feature = "client", feature = "sandbox"))]
 mod halo_client;
 mod halo_models;
