@@ -17,7 +17,9 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod config;
+pub mod lead;
 pub mod secret;
 
 pub use config::{Config, ConfigError, Finding};
+pub use lead::{Lead, LeadError, LeadSchema, ValidLead, Violation};
 pub use secret::{SecretRef, SecretSource, SecretString};
