@@ -29,7 +29,7 @@ pub struct CsvMapping {
 /// The leads of a CSV input, one per row; see [`CsvMapping::read`].
 #[derive(Debug)]
 pub struct CsvLeads<R> {
-    reader: csv::Reader<R>,
+    reader: csv::Reader<Terminated<R>>,
     columns: [Option<usize>; FIELD_COUNT],
     headers: [String; FIELD_COUNT],
     others: Vec<(usize, String)>,
@@ -101,10 +101,14 @@ impl CsvMapping {
     /// # Ok::<(), halo_core::lead::LeadError>(())
     /// ```
     pub fn read<R: io::Read>(&self, input: R) -> Result<CsvLeads<R>, LeadError> {
+        // Records end at `\n` only, and a `\r` before it is dropped by
+        // `cell`: with the crate's default CRLF handling, the line numbers
+        // of CRLF files come out one short.
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(self.delimiter)
+            .terminator(csv::Terminator::Any(b'\n'))
             .flexible(true)
-            .from_reader(input);
+            .from_reader(Terminated { inner: input, last: None, finished: false });
         let header = match reader.headers() {
             Ok(header) => header.clone(),
             Err(source) => return Err(LeadError::Csv { line: source_line(&source).unwrap_or(1), source }),
@@ -138,28 +142,45 @@ impl<R: io::Read> Iterator for CsvLeads<R> {
     type Item = CsvRow;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let line = self.reader.position().line();
-        match self.reader.read_record(&mut self.record) {
-            Ok(false) => None,
-            Ok(true) => {
-                let line = self.record.position().map_or(line, csv::Position::line);
-                Some(CsvRow { line, lead: self.lead() })
-            }
-            Err(source) => {
-                let line = source_line(&source).unwrap_or(line);
-                let lead = Err(LeadError::Csv { line, source });
-                Some(CsvRow { line, lead })
+        loop {
+            let line = self.reader.position().line();
+            match self.reader.read_record(&mut self.record) {
+                Ok(false) => return None,
+                Ok(true) if self.is_blank() => continue,
+                Ok(true) => {
+                    // The record's own position counts blank lines before it
+                    // as its own; count back from its end instead.
+                    let inside = self.record.as_slice().bytes().filter(|&b| b == b'\n').count();
+                    let end = self.reader.position().line();
+                    let line = end.saturating_sub(1 + inside as u64);
+                    return Some(CsvRow { line, lead: self.lead() });
+                }
+                Err(source) => {
+                    let line = source_line(&source).unwrap_or(line);
+                    return Some(CsvRow { line, lead: Err(LeadError::Csv { line, source }) });
+                }
             }
         }
     }
 }
 
 impl<R> CsvLeads<R> {
+    /// The cell in `column`, without the `\r` of a CRLF line end.
+    fn cell(&self, column: usize) -> Option<&str> {
+        let cell = self.record.get(column)?;
+        if column + 1 == self.record.len() { Some(cell.strip_suffix('\r').unwrap_or(cell)) } else { Some(cell) }
+    }
+
+    /// A line holding nothing but its line end.
+    fn is_blank(&self) -> bool {
+        self.record.len() == 1 && self.cell(0) == Some("")
+    }
+
     fn lead(&self) -> Result<Lead, LeadError> {
         let mut values: [Option<String>; FIELD_COUNT] = Default::default();
         for field in LeadField::ALL {
             let Some(column) = self.columns[field.index()] else { continue };
-            match self.record.get(column) {
+            match self.cell(column) {
                 Some(cell) if !cell.is_empty() => values[field.index()] = Some(cell.to_owned()),
                 Some(_) => {}
                 None if field.is_required() => return Err(missing(&self.headers[field.index()])),
@@ -169,7 +190,7 @@ impl<R> CsvLeads<R> {
 
         let mut extra = Extra::new();
         for (column, header) in &self.others {
-            if let Some(cell) = self.record.get(*column).filter(|c| !c.is_empty()) {
+            if let Some(cell) = self.cell(*column).filter(|c| !c.is_empty()) {
                 extra.insert(header.clone(), serde_json::Value::String(cell.to_owned()));
             }
         }
@@ -189,6 +210,34 @@ impl<R> CsvLeads<R> {
             source_id,
             extra,
         })
+    }
+}
+
+/// Input with a final line feed added when it lacks one, so that every
+/// record ends alike and its line can be counted back from its end.
+#[derive(Debug)]
+struct Terminated<R> {
+    inner: R,
+    last: Option<u8>,
+    finished: bool,
+}
+
+impl<R: io::Read> io::Read for Terminated<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.finished || buf.is_empty() {
+            return Ok(0);
+        }
+        let read = self.inner.read(buf)?;
+        if let Some(&last) = buf[..read].last() {
+            self.last = Some(last);
+            return Ok(read);
+        }
+        self.finished = true;
+        if self.last.is_some_and(|b| b != b'\n') {
+            buf[0] = b'\n';
+            return Ok(1);
+        }
+        Ok(0)
     }
 }
 

@@ -8,4 +8,5 @@
 )]
 
 mod config_vectors;
+mod lead_vectors;
 mod vectors;
