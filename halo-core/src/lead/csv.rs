@@ -108,13 +108,26 @@ impl CsvMapping {
             .delimiter(self.delimiter)
             .terminator(csv::Terminator::Any(b'\n'))
             .flexible(true)
-            .from_reader(Terminated { inner: input, last: None, finished: false });
+            .from_reader(Terminated {
+                inner: input,
+                last: None,
+                finished: false,
+            });
         let header = match reader.headers() {
             Ok(header) => header.clone(),
-            Err(source) => return Err(LeadError::Csv { line: source_line(&source).unwrap_or(1), source }),
+            Err(source) => {
+                return Err(LeadError::Csv {
+                    line: source_line(&source).unwrap_or(1),
+                    source,
+                });
+            }
         };
 
-        let find = |wanted: &str| header.iter().position(|h| h.trim().eq_ignore_ascii_case(wanted.trim()));
+        let find = |wanted: &str| {
+            header
+                .iter()
+                .position(|h| h.trim().eq_ignore_ascii_case(wanted.trim()))
+        };
         let columns = self.headers.each_ref().map(|wanted| find(wanted));
         for field in LeadField::ALL.into_iter().filter(|f| f.is_required()) {
             if columns[field.index()].is_none() {
@@ -125,7 +138,10 @@ impl CsvMapping {
         let mut others = Vec::new();
         if self.keep_other_columns {
             let mapped = |i| columns.contains(&Some(i));
-            let named = header.iter().enumerate().filter(|(i, h)| !mapped(*i) && !h.trim().is_empty());
+            let named = header
+                .iter()
+                .enumerate()
+                .filter(|(i, h)| !mapped(*i) && !h.trim().is_empty());
             others.extend(named.map(|(i, h)| (i, h.trim().to_owned())));
         }
         Ok(CsvLeads {
@@ -150,14 +166,25 @@ impl<R: io::Read> Iterator for CsvLeads<R> {
                 Ok(true) => {
                     // The record's own position counts blank lines before it
                     // as its own; count back from its end instead.
-                    let inside = self.record.as_slice().bytes().filter(|&b| b == b'\n').count();
+                    let inside = self
+                        .record
+                        .as_slice()
+                        .bytes()
+                        .filter(|&b| b == b'\n')
+                        .count();
                     let end = self.reader.position().line();
                     let line = end.saturating_sub(1 + inside as u64);
-                    return Some(CsvRow { line, lead: self.lead() });
+                    return Some(CsvRow {
+                        line,
+                        lead: self.lead(),
+                    });
                 }
                 Err(source) => {
                     let line = source_line(&source).unwrap_or(line);
-                    return Some(CsvRow { line, lead: Err(LeadError::Csv { line, source }) });
+                    return Some(CsvRow {
+                        line,
+                        lead: Err(LeadError::Csv { line, source }),
+                    });
                 }
             }
         }
@@ -168,7 +195,11 @@ impl<R> CsvLeads<R> {
     /// The cell in `column`, without the `\r` of a CRLF line end.
     fn cell(&self, column: usize) -> Option<&str> {
         let cell = self.record.get(column)?;
-        if column + 1 == self.record.len() { Some(cell.strip_suffix('\r').unwrap_or(cell)) } else { Some(cell) }
+        if column + 1 == self.record.len() {
+            Some(cell.strip_suffix('\r').unwrap_or(cell))
+        } else {
+            Some(cell)
+        }
     }
 
     /// A line holding nothing but its line end.
@@ -179,7 +210,9 @@ impl<R> CsvLeads<R> {
     fn lead(&self) -> Result<Lead, LeadError> {
         let mut values: [Option<String>; FIELD_COUNT] = Default::default();
         for field in LeadField::ALL {
-            let Some(column) = self.columns[field.index()] else { continue };
+            let Some(column) = self.columns[field.index()] else {
+                continue;
+            };
             match self.cell(column) {
                 Some(cell) if !cell.is_empty() => values[field.index()] = Some(cell.to_owned()),
                 Some(_) => {}
@@ -195,8 +228,18 @@ impl<R> CsvLeads<R> {
             }
         }
 
-        let [first_name, last_name, email, phone, company, title, website, country, source, source_id] =
-            values;
+        let [
+            first_name,
+            last_name,
+            email,
+            phone,
+            company,
+            title,
+            website,
+            country,
+            source,
+            source_id,
+        ] = values;
         Ok(Lead {
             first_name: first_name.unwrap_or_default(),
             last_name: last_name.unwrap_or_default(),
@@ -242,7 +285,10 @@ impl<R: io::Read> io::Read for Terminated<R> {
 }
 
 fn missing(header: &str) -> LeadError {
-    LeadError::SourceFieldMissing { provider: "csv", field: Cow::Owned(header.to_owned()) }
+    LeadError::SourceFieldMissing {
+        provider: "csv",
+        field: Cow::Owned(header.to_owned()),
+    }
 }
 
 fn source_line(err: &csv::Error) -> Option<u64> {

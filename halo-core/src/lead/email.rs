@@ -43,9 +43,7 @@ impl EmailProblem {
             Self::NoAt => "is not an email address: no `@`",
             Self::EmptyLocal => "is not an email address: nothing before `@`",
             Self::LongLocal => "is not an email address: more than 64 octets before `@`",
-            Self::BadLocal => {
-                "is not an email address: the part before `@` is not dot-atom text"
-            }
+            Self::BadLocal => "is not an email address: the part before `@` is not dot-atom text",
             Self::BadDomain => "is not an email address: the domain is not a valid host name",
             Self::SingleLabel => "is not an email address: the domain has a single label",
             Self::NumericTld => "is not an email address: the top-level domain is numeric",
@@ -57,7 +55,10 @@ impl EmailProblem {
 /// Checks a trimmed address without control characters and normalises its
 /// domain; the local part is kept as given.
 pub(super) fn normalise(address: Cow<'_, str>) -> Result<Cow<'_, str>, EmailProblem> {
-    let at = address.bytes().rposition(|b| b == b'@').ok_or(EmailProblem::NoAt)?;
+    let at = address
+        .bytes()
+        .rposition(|b| b == b'@')
+        .ok_or(EmailProblem::NoAt)?;
     let (local, domain) = (&address[..at], &address[at + 1..]);
     check_local(local)?;
 
@@ -65,7 +66,12 @@ pub(super) fn normalise(address: Cow<'_, str>) -> Result<Cow<'_, str>, EmailProb
         Some(Case::Lower) => Cow::Borrowed(domain),
         Some(Case::Mixed) => Cow::Owned(domain.to_ascii_lowercase()),
         None => Uts46::new()
-            .to_ascii(domain.as_bytes(), AsciiDenyList::STD3, Hyphens::CheckFirstLast, DnsLength::Verify)
+            .to_ascii(
+                domain.as_bytes(),
+                AsciiDenyList::STD3,
+                Hyphens::CheckFirstLast,
+                DnsLength::Verify,
+            )
             .map_err(|_| EmailProblem::BadDomain)?,
     };
     let tld = ascii.rsplit_once('.').map_or("", |(_, tld)| tld);
@@ -101,9 +107,15 @@ fn check_local(local: &str) -> Result<(), EmailProblem> {
     let dot_atom = if local.is_ascii() {
         is_ascii_dot_atom(local.as_bytes())
     } else {
-        local.split('.').all(|atom| !atom.is_empty() && atom.chars().all(is_atext))
+        local
+            .split('.')
+            .all(|atom| !atom.is_empty() && atom.chars().all(is_atext))
     };
-    if dot_atom { Ok(()) } else { Err(EmailProblem::BadLocal) }
+    if dot_atom {
+        Ok(())
+    } else {
+        Err(EmailProblem::BadLocal)
+    }
 }
 
 /// RFC 5322 `dot-atom-text` over ASCII: atoms of `atext` joined by single
@@ -163,7 +175,9 @@ fn plain_label(label: &[u8]) -> Option<()> {
     let ok = (1..=63).contains(&label.len())
         && label.first() != Some(&b'-')
         && label.last() != Some(&b'-')
-        && !label.get(..4).is_some_and(|p| p.eq_ignore_ascii_case(b"xn--"));
+        && !label
+            .get(..4)
+            .is_some_and(|p| p.eq_ignore_ascii_case(b"xn--"));
     ok.then_some(())
 }
 
@@ -173,7 +187,8 @@ const ATEXT: [bool; 256] = {
     let mut b = 0;
     while b < 128 {
         let c = b as u8;
-        table[b] = c.is_ascii_alphanumeric() || matches!(c, b'!' | b'#'..=b'\'' | b'*' | b'+' | b'-' | b'/' | b'=' | b'?' | b'^'..=b'`' | b'{'..=b'~');
+        table[b] = c.is_ascii_alphanumeric()
+            || matches!(c, b'!' | b'#'..=b'\'' | b'*' | b'+' | b'-' | b'/' | b'=' | b'?' | b'^'..=b'`' | b'{'..=b'~');
         b += 1;
     }
     table
@@ -186,5 +201,47 @@ fn is_atext(c: char) -> bool {
         ATEXT[c as usize]
     } else {
         !c.is_whitespace()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn by_idna(domain: &str) -> Option<String> {
+        let uts46 = Uts46::new();
+        let ascii = uts46.to_ascii(
+            domain.as_bytes(),
+            AsciiDenyList::STD3,
+            Hyphens::CheckFirstLast,
+            DnsLength::Verify,
+        );
+        ascii.ok().map(Cow::into_owned)
+    }
+
+    #[test]
+    fn rfc_lengths_are_octets() {
+        let local = "é".repeat(32); // 64 octets
+        assert!(normalise(Cow::Owned(format!("{local}@example.com"))).is_ok());
+        let local = "é".repeat(33);
+        assert_eq!(
+            normalise(Cow::Owned(format!("{local}@example.com"))),
+            Err(EmailProblem::LongLocal)
+        );
+    }
+
+    proptest! {
+        /// The fast path accepts only what `idna` maps by lower-casing, and
+        /// gives the same result.
+        #[test]
+        fn plain_host_agrees_with_idna(domain in "([a-zA-Z0-9-]{0,8}|xn--[a-z0-9]{1,6}|[a-z]{60,66})(\\.[a-zA-Z0-9-]{0,8}){0,3}") {
+            if let Some(case) = plain_host(&domain) {
+                let expected = by_idna(&domain);
+                prop_assert_eq!(expected, Some(domain.to_ascii_lowercase()));
+                prop_assert_eq!(matches!(case, Case::Mixed), domain.bytes().any(|b| b.is_ascii_uppercase()));
+            }
+        }
     }
 }

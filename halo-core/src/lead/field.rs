@@ -71,7 +71,10 @@ impl LeadField {
     /// Whether a lead must have this field: `first_name`, `last_name`,
     /// `email` and `company`, as in the guide's schema.
     pub const fn is_required(self) -> bool {
-        matches!(self, Self::FirstName | Self::LastName | Self::Email | Self::Company)
+        matches!(
+            self,
+            Self::FirstName | Self::LastName | Self::Email | Self::Company
+        )
     }
 
     pub(super) const fn index(self) -> usize {

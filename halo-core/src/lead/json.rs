@@ -93,7 +93,11 @@ impl LeadSchema {
     /// assert_eq!((outcomes[2].line, outcomes[2].result.as_ref().unwrap_err().code()), (4, "lead.invalid"));
     /// ```
     pub fn validate_jsonl<'s, 'a>(&'s self, input: &'a [u8]) -> JsonLines<'s, 'a> {
-        JsonLines { schema: self, rest: input, line: 0 }
+        JsonLines {
+            schema: self,
+            rest: input,
+            line: 0,
+        }
     }
 }
 
@@ -115,7 +119,10 @@ impl<'a> Iterator for JsonLines<'_, 'a> {
                 continue;
             }
             let result = self.schema.validate_json(line);
-            return Some(LineOutcome { line: self.line, result });
+            return Some(LineOutcome {
+                line: self.line,
+                result,
+            });
         }
         None
     }
@@ -131,7 +138,9 @@ pub(super) fn parse(
         return Err(LeadError::TooLarge { limit: max_bytes });
     }
     let mut de = serde_json::Deserializer::from_slice(json);
-    let raw = RawLeadSeed { unknown }.deserialize(&mut de).map_err(read_error)?;
+    let raw = RawLeadSeed { unknown }
+        .deserialize(&mut de)
+        .map_err(read_error)?;
     de.end().map_err(read_error)?;
     Ok(raw)
 }
@@ -142,8 +151,18 @@ impl RawLead<'_> {
         if !self.violations.is_empty() {
             return Err(Violations::new(self.violations).into());
         }
-        let [first_name, last_name, email, phone, company, title, website, country, source, source_id] =
-            self.values.map(|v| v.map(Cow::into_owned));
+        let [
+            first_name,
+            last_name,
+            email,
+            phone,
+            company,
+            title,
+            website,
+            country,
+            source,
+            source_id,
+        ] = self.values.map(|v| v.map(Cow::into_owned));
         Ok(Lead {
             first_name: first_name.unwrap_or_default(),
             last_name: last_name.unwrap_or_default(),
@@ -168,7 +187,11 @@ fn read_error(err: serde_json::Error) -> LeadError {
         Category::Eof => "unexpected end of input",
         Category::Io | Category::Syntax => "malformed JSON",
     };
-    LeadError::Syntax { line: err.line(), column: err.column(), message }
+    LeadError::Syntax {
+        line: err.line(),
+        column: err.column(),
+        message,
+    }
 }
 
 struct RawLeadSeed {
@@ -191,7 +214,11 @@ impl<'de> Visitor<'de> for RawLeadSeed {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut raw = RawLead { values: Default::default(), extra: Extra::new(), violations: Vec::new() };
+        let mut raw = RawLead {
+            values: Default::default(),
+            extra: Extra::new(),
+            violations: Vec::new(),
+        };
         let mut seen = [false; LeadField::ALL.len()];
 
         while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
@@ -203,7 +230,11 @@ impl<'de> Visitor<'de> for RawLeadSeed {
             if std::mem::replace(&mut seen[field.index()], true) {
                 // A repeated key replaces whatever else was wrong with it.
                 raw.violations.retain(|v| v.field != field.as_str());
-                raw.violations.push(Violation::new(field, ViolationKind::DuplicateField, DUPLICATE));
+                raw.violations.push(Violation::new(
+                    field,
+                    ViolationKind::DuplicateField,
+                    DUPLICATE,
+                ));
                 raw.values[field.index()] = None;
                 continue;
             }
@@ -238,7 +269,11 @@ impl RawLeadSeed {
             return Ok(());
         }
         if raw.extra.contains_key(key.as_ref()) {
-            raw.violations.push(Violation::for_key(&key, ViolationKind::DuplicateField, DUPLICATE));
+            raw.violations.push(Violation::for_key(
+                &key,
+                ViolationKind::DuplicateField,
+                DUPLICATE,
+            ));
         } else {
             raw.extra.insert(key.into_owned(), value);
         }

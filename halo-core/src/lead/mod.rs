@@ -70,7 +70,9 @@ pub use json::{JsonLines, LineOutcome};
 pub use model::{Extra, Lead, ValidLead};
 #[cfg(feature = "phone")]
 pub use schema::Region;
-pub use schema::{DEFAULT_MAX_JSON_BYTES, LeadSchema, LeadSchemaBuilder, Length, PhonePolicy, UnknownFields};
+pub use schema::{
+    DEFAULT_MAX_JSON_BYTES, LeadSchema, LeadSchemaBuilder, Length, PhonePolicy, UnknownFields,
+};
 pub use violation::{Violation, ViolationKind, Violations};
 
 #[cfg(test)]

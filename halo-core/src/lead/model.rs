@@ -156,7 +156,11 @@ impl<'a> ValidLead<'a> {
             return Cow::Borrowed(email);
         }
         let lower = email.to_lowercase();
-        if lower == email { Cow::Borrowed(email) } else { Cow::Owned(lower) }
+        if lower == email {
+            Cow::Borrowed(email)
+        } else {
+            Cow::Owned(lower)
+        }
     }
 
     /// The same lead with every value owned, so that it outlives its input.

@@ -58,9 +58,12 @@ mod e164 {
     use super::super::schema::Region;
 
     /// Parses a number, national ones in `region`, and formats it as E.164.
-    pub(in super::super) fn normalise_e164(number: &str, region: Region) -> Result<String, &'static str> {
-        let parsed = phonenumber::parse(Some(region.id()), number)
-            .map_err(|_| "is not a phone number")?;
+    pub(in super::super) fn normalise_e164(
+        number: &str,
+        region: Region,
+    ) -> Result<String, &'static str> {
+        let parsed =
+            phonenumber::parse(Some(region.id()), number).map_err(|_| "is not a phone number")?;
         if !phonenumber::is_valid(&parsed) {
             return Err("is not a valid number for its region");
         }

@@ -101,16 +101,16 @@ impl Default for LeadSchema {
     fn default() -> Self {
         Self {
             lengths: [
-                length(1, 50),                                  // first_name
-                length(1, 50),                                  // last_name
-                length(1, super::email::MAX_ADDRESS_OCTETS),    // email
-                length(1, 32),                                  // phone
-                length(1, 100),                                 // company
-                length(1, 100),                                 // title
-                length(1, 255),                                 // website
-                length(1, 100),                                 // country
-                length(1, 50),                                  // source
-                length(1, 100),                                 // source_id
+                length(1, 50),                               // first_name
+                length(1, 50),                               // last_name
+                length(1, super::email::MAX_ADDRESS_OCTETS), // email
+                length(1, 32),                               // phone
+                length(1, 100),                              // company
+                length(1, 100),                              // title
+                length(1, 255),                              // website
+                length(1, 100),                              // country
+                length(1, 50),                               // source
+                length(1, 100),                              // source_id
             ],
             phone: PhonePolicy::Pattern,
             unknown: UnknownFields::Reject,
@@ -122,7 +122,9 @@ impl Default for LeadSchema {
 impl LeadSchema {
     /// A builder starting from the guide's schema.
     pub fn builder() -> LeadSchemaBuilder {
-        LeadSchemaBuilder { schema: Self::default() }
+        LeadSchemaBuilder {
+            schema: Self::default(),
+        }
     }
 
     /// The allowed length of a field. For `email` this is informational:
@@ -153,7 +155,10 @@ impl LeadSchemaBuilder {
     /// Fails with `lead.schema_invalid` for `email` (its limits are RFC
     /// 5321's), when `max` is 0 or when `min` is above `max`.
     pub fn length(mut self, field: LeadField, min: usize, max: usize) -> Result<Self, LeadError> {
-        let invalid = |message| LeadError::Schema { field: field.as_str(), message };
+        let invalid = |message| LeadError::Schema {
+            field: field.as_str(),
+            message,
+        };
         if field == LeadField::Email {
             return Err(invalid("length follows RFC 5321 and cannot be set"));
         }
@@ -203,7 +208,10 @@ impl Region {
         code.to_ascii_uppercase()
             .parse()
             .map(Self)
-            .map_err(|_| LeadError::Schema { field: "phone", message: "unknown region code" })
+            .map_err(|_| LeadError::Schema {
+                field: "phone",
+                message: "unknown region code",
+            })
     }
 
     /// The region's two-letter code.

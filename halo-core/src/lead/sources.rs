@@ -49,9 +49,15 @@ impl Lead {
     /// # Ok::<(), halo_core::lead::LeadError>(())
     /// ```
     pub fn from_apollo_person(person: &Value) -> Result<Lead, LeadError> {
-        let source = Source { provider: "apollo", record: person };
+        let source = Source {
+            provider: "apollo",
+            record: person,
+        };
         let email = source.required("email")?;
-        if email.get(..APOLLO_LOCKED_EMAIL.len()).is_some_and(|p| p.eq_ignore_ascii_case(APOLLO_LOCKED_EMAIL)) {
+        if email
+            .get(..APOLLO_LOCKED_EMAIL.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(APOLLO_LOCKED_EMAIL))
+        {
             return Err(source.missing("email"));
         }
 
@@ -68,7 +74,8 @@ impl Lead {
             phone: person_phone,
             company: source.required("organization.name")?,
             title: source.optional("title")?,
-            website: source.first_of(&["organization.website_url", "organization.primary_domain"])?,
+            website: source
+                .first_of(&["organization.website_url", "organization.primary_domain"])?,
             country: source.optional("country")?,
             source: Some("apollo".to_owned()),
             source_id: source.optional("id")?,
@@ -100,7 +107,10 @@ impl Lead {
     /// # Ok::<(), halo_core::lead::LeadError>(())
     /// ```
     pub fn from_zoominfo_contact(contact: &Value) -> Result<Lead, LeadError> {
-        let source = Source { provider: "zoominfo", record: contact };
+        let source = Source {
+            provider: "zoominfo",
+            record: contact,
+        };
         Ok(Lead {
             first_name: source.required("firstName")?,
             last_name: source.required("lastName")?,
@@ -140,18 +150,26 @@ impl Source<'_> {
     /// The text at `path` (`a.b[0].c`): strings as given, numbers in
     /// decimal; absent, `null` and blank strings are `None`.
     fn optional(&self, path: &'static str) -> Result<Option<String>, LeadError> {
-        let Some(value) = lookup(self.record, path) else { return Ok(None) };
+        let Some(value) = lookup(self.record, path) else {
+            return Ok(None);
+        };
         match value {
             Value::Null => Ok(None),
             Value::String(s) if s.trim().is_empty() => Ok(None),
             Value::String(s) => Ok(Some(s.clone())),
             Value::Number(n) => Ok(Some(n.to_string())),
-            _ => Err(LeadError::SourceFieldType { provider: self.provider, field: Cow::Borrowed(path) }),
+            _ => Err(LeadError::SourceFieldType {
+                provider: self.provider,
+                field: Cow::Borrowed(path),
+            }),
         }
     }
 
     fn missing(&self, path: &'static str) -> LeadError {
-        LeadError::SourceFieldMissing { provider: self.provider, field: Cow::Borrowed(path) }
+        LeadError::SourceFieldMissing {
+            provider: self.provider,
+            field: Cow::Borrowed(path),
+        }
     }
 }
 

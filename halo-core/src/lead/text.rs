@@ -37,7 +37,10 @@ pub(super) fn scan(value: Cow<'_, str>, collapse: bool) -> Result<Scanned<'_>, C
 
     let collapsed = collapse_whitespace(trimmed);
     let chars = collapsed.chars().count();
-    Ok(Scanned { text: Cow::Owned(collapsed), chars })
+    Ok(Scanned {
+        text: Cow::Owned(collapsed),
+        chars,
+    })
 }
 
 /// Strips leading and trailing whitespace (Unicode `White_Space`).
@@ -158,8 +161,21 @@ mod tests {
 
     #[test]
     fn word_scan_finds_each_case() {
-        for text in ["", "a", "a b", "a  b", "abcdefg  hijk", "abcdefgh  ", "1234567 8", "1234567  8"] {
-            assert_eq!(scan_ascii(text.as_bytes()), scan_ascii_bytewise(text.as_bytes()), "{text:?}");
+        for text in [
+            "",
+            "a",
+            "a b",
+            "a  b",
+            "abcdefg  hijk",
+            "abcdefgh  ",
+            "1234567 8",
+            "1234567  8",
+        ] {
+            assert_eq!(
+                scan_ascii(text.as_bytes()),
+                scan_ascii_bytewise(text.as_bytes()),
+                "{text:?}"
+            );
         }
         assert_eq!(scan_ascii(b"abcdefgh\x7f"), Some((true, false, 9)));
         assert_eq!(scan_ascii(b"\x1f"), Some((true, false, 1)));

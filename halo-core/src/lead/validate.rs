@@ -101,9 +101,17 @@ impl LeadSchema {
     ) -> Cow<'a, Extra> {
         for key in extra.keys() {
             if LeadField::from_name(key).is_some() {
-                violations.push(Violation::for_key(key, ViolationKind::DuplicateField, DUPLICATE));
+                violations.push(Violation::for_key(
+                    key,
+                    ViolationKind::DuplicateField,
+                    DUPLICATE,
+                ));
             } else if self.unknown == UnknownFields::Reject {
-                violations.push(Violation::for_key(key, ViolationKind::UnknownField, UNKNOWN));
+                violations.push(Violation::for_key(
+                    key,
+                    ViolationKind::UnknownField,
+                    UNKNOWN,
+                ));
             }
         }
         match self.unknown {
@@ -128,7 +136,11 @@ impl LeadSchema {
         let scanned = match value.map(|v| text::scan(v, collapse)) {
             Some(Ok(scanned)) => Some(scanned),
             Some(Err(text::ControlCharacter)) => {
-                return Err(Violation::new(field, ViolationKind::ControlCharacter, CONTROL));
+                return Err(Violation::new(
+                    field,
+                    ViolationKind::ControlCharacter,
+                    CONTROL,
+                ));
             }
             None => None,
         };
@@ -157,13 +169,14 @@ impl LeadSchema {
     }
 
     fn phone<'a>(&self, number: Cow<'a, str>) -> Result<Cow<'a, str>, Violation> {
-        let invalid = |message| Violation::new(LeadField::Phone, ViolationKind::PhoneInvalid, message);
+        let invalid =
+            |message| Violation::new(LeadField::Phone, ViolationKind::PhoneInvalid, message);
         match self.phone {
             PhonePolicy::Pattern => phone::normalise_pattern(number).map_err(invalid),
             #[cfg(feature = "phone")]
-            PhonePolicy::E164 { default_region } => {
-                phone::normalise_e164(&number, default_region).map(Cow::Owned).map_err(invalid)
-            }
+            PhonePolicy::E164 { default_region } => phone::normalise_e164(&number, default_region)
+                .map(Cow::Owned)
+                .map_err(invalid),
         }
     }
 
@@ -171,11 +184,19 @@ impl LeadSchema {
         let limit = self.lengths[field.index()];
         if chars < limit.min {
             let message = format!("must be at least {} characters", limit.min);
-            return Err(Violation::with_message(field, ViolationKind::TooShort, message));
+            return Err(Violation::with_message(
+                field,
+                ViolationKind::TooShort,
+                message,
+            ));
         }
         if chars > limit.max {
             let message = format!("must be at most {} characters", limit.max);
-            return Err(Violation::with_message(field, ViolationKind::TooLong, message));
+            return Err(Violation::with_message(
+                field,
+                ViolationKind::TooLong,
+                message,
+            ));
         }
         Ok(())
     }

@@ -75,11 +75,19 @@ const MAX_KEY_CHARS: usize = 64;
 
 impl Violation {
     pub(super) fn new(field: LeadField, kind: ViolationKind, message: &'static str) -> Self {
-        Self { field: Cow::Borrowed(field.as_str()), kind, message: Cow::Borrowed(message) }
+        Self {
+            field: Cow::Borrowed(field.as_str()),
+            kind,
+            message: Cow::Borrowed(message),
+        }
     }
 
     pub(super) fn with_message(field: LeadField, kind: ViolationKind, message: String) -> Self {
-        Self { field: Cow::Borrowed(field.as_str()), kind, message: Cow::Owned(message) }
+        Self {
+            field: Cow::Borrowed(field.as_str()),
+            kind,
+            message: Cow::Owned(message),
+        }
     }
 
     pub(super) fn for_key(key: &str, kind: ViolationKind, message: &'static str) -> Self {
@@ -91,7 +99,11 @@ impl Violation {
                 field.push(c);
             }
         }
-        Self { field: Cow::Owned(field), kind, message: Cow::Borrowed(message) }
+        Self {
+            field: Cow::Owned(field),
+            kind,
+            message: Cow::Borrowed(message),
+        }
     }
 
     /// The stable code of this violation's kind, such as `lead.required`.
