@@ -13,9 +13,9 @@
 //! use halo_core::lead::{LeadSchema, UnknownFields};
 //!
 //! let schema = LeadSchema::builder().unknown_fields(UnknownFields::Strip).build();
-//! let json = br#"{"first_name": "José", "last_name": "Núñez", "email": "jose@bücher.example",
-//!                 "company": "Bücher  GmbH", "utm_campaign": "spring"}"#;
-//! let lead = schema.validate_json(json)?;
+//! let json = r#"{"first_name": "José", "last_name": "Núñez", "email": "jose@bücher.example",
+//!                "company": "Bücher  GmbH", "utm_campaign": "spring"}"#;
+//! let lead = schema.validate_json(json.as_bytes())?;
 //! assert_eq!(lead.email(), "jose@xn--bcher-kva.example");
 //! assert_eq!(lead.company(), "Bücher GmbH");
 //! assert!(lead.extra().is_empty());
@@ -33,7 +33,8 @@
 //! - Email: see the rules below. The local part keeps its case;
 //!   [`ValidLead::dedupe_key`] lower-cases the whole address.
 //! - Phone: the guide's pattern plus "at least one digit"; or, with the
-//!   `phone` feature, [`PhonePolicy::E164`].
+//!   `phone` feature, `PhonePolicy::E164` (libphonenumber's rules, E.164
+//!   output).
 //! - Optional fields that are blank count as absent. Website, source and
 //!   source id are only trimmed and length-checked: the website is not
 //!   parsed as a URL.
