@@ -62,9 +62,10 @@ pub(super) fn normalise(address: Cow<'_, str>) -> Result<Cow<'_, str>, EmailProb
     let (local, domain) = (&address[..at], &address[at + 1..]);
     check_local(local)?;
 
-    let ascii = match plain_host(domain) {
-        Some(Case::Lower) => Cow::Borrowed(domain),
-        Some(Case::Mixed) => Cow::Owned(domain.to_ascii_lowercase()),
+    let case = plain_host(domain);
+    let ascii = match case {
+        // A mixed-case domain is lower-cased when the address is rebuilt.
+        Some(Case::Lower | Case::Mixed) => Cow::Borrowed(domain),
         None => Uts46::new()
             .to_ascii(
                 domain.as_bytes(),
@@ -85,16 +86,20 @@ pub(super) fn normalise(address: Cow<'_, str>) -> Result<Cow<'_, str>, EmailProb
         return Err(EmailProblem::TooLong);
     }
 
-    match ascii {
-        Cow::Borrowed(_) => Ok(address),
-        Cow::Owned(ascii) => {
-            let mut normal = String::with_capacity(local.len() + 1 + ascii.len());
-            normal.push_str(local);
-            normal.push('@');
-            normal.push_str(&ascii);
-            Ok(Cow::Owned(normal))
-        }
+    if matches!(
+        (&case, &ascii),
+        (Some(Case::Lower), _) | (None, Cow::Borrowed(_))
+    ) {
+        return Ok(address);
     }
+    let mut normal = String::with_capacity(local.len() + 1 + ascii.len());
+    normal.push_str(local);
+    normal.push('@');
+    normal.push_str(&ascii);
+    if let Some(domain) = normal.get_mut(local.len() + 1..) {
+        domain.make_ascii_lowercase();
+    }
+    Ok(Cow::Owned(normal))
 }
 
 fn check_local(local: &str) -> Result<(), EmailProblem> {

@@ -71,23 +71,23 @@ impl LeadSchema {
     /// `violations` may already hold problems found while reading.
     pub(super) fn check<'a>(
         &self,
-        values: RawValues<'a>,
+        mut values: RawValues<'a>,
         extra: Cow<'a, Extra>,
         mut violations: Vec<Violation>,
     ) -> Result<ValidLead<'a>, Violations> {
-        let mut out: RawValues<'a> = Default::default();
-        for (field, value) in LeadField::ALL.into_iter().zip(values) {
-            if violations.iter().any(|v| v.field == field.as_str()) {
+        for field in LeadField::ALL {
+            let slot = &mut values[field.index()];
+            if !violations.is_empty() && violations.iter().any(|v| v.field == field.as_str()) {
                 continue; // already refused while reading
             }
-            match self.check_field(field, value) {
-                Ok(value) => out[field.index()] = value,
+            match self.check_field(field, slot.take()) {
+                Ok(value) => *slot = value,
                 Err(violation) => violations.push(violation),
             }
         }
 
         if violations.is_empty() {
-            Ok(ValidLead::new(out, extra))
+            Ok(ValidLead::new(values, extra))
         } else {
             Err(Violations::new(violations))
         }
