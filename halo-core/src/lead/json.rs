@@ -83,14 +83,15 @@ impl LeadSchema {
     /// ```
     /// use halo_core::lead::LeadSchema;
     ///
-    /// let input = b"{\"first_name\":\"A\",\"last_name\":\"B\",\"email\":\"a@b.example\",\"company\":\"C\"}\n\
-    ///               not json\n\n{\"first_name\":\"A\"}\n";
+    /// let good = r#"{"first_name":"A","last_name":"B","email":"a@b.example","company":"C"}"#;
+    /// let input = format!("{good}\nnot json\n\n{{\"first_name\":\"A\"}}\n");
     /// let schema = LeadSchema::default();
-    /// let outcomes: Vec<_> = schema.validate_jsonl(input).collect();
+    /// let outcomes: Vec<_> = schema.validate_jsonl(input.as_bytes()).collect();
     /// assert_eq!(outcomes.len(), 3);
     /// assert!(outcomes[0].result.is_ok());
     /// assert_eq!(outcomes[1].result.as_ref().unwrap_err().code(), "lead.syntax");
-    /// assert_eq!((outcomes[2].line, outcomes[2].result.as_ref().unwrap_err().code()), (4, "lead.invalid"));
+    /// assert_eq!(outcomes[2].line, 4);
+    /// assert_eq!(outcomes[2].result.as_ref().unwrap_err().code(), "lead.invalid");
     /// ```
     pub fn validate_jsonl<'s, 'a>(&'s self, input: &'a [u8]) -> JsonLines<'s, 'a> {
         JsonLines {

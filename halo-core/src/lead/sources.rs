@@ -25,10 +25,13 @@ impl Lead {
     /// | lead | Apollo |
     /// |---|---|
     /// | `first_name`, `last_name`, `email`, `title`, `country` | the same names |
-    /// | `phone` | `phone_numbers[0].sanitized_number` (else `raw_number`), else `organization.primary_phone.sanitized_number` (else `number`) |
+    /// | `phone` | the first of `phone_numbers[0]`, `organization.primary_phone` (*) |
     /// | `company` | `organization.name` |
     /// | `website` | `organization.website_url`, else `organization.primary_domain` |
     /// | `source`, `source_id` | `apollo`, `id` |
+    ///
+    /// (*) each one's `sanitized_number`, else its raw number (`raw_number`,
+    /// `number`).
     ///
     /// Apollo's placeholder for a locked email (`email_not_unlocked@…`)
     /// counts as no email.

@@ -316,7 +316,14 @@ proptest! {
         email in email(),
         phone in phone(),
     ) {
-        let lead = Lead { first_name: first, last_name: last, email, phone, company, ..Lead::default() };
+        let lead = Lead {
+            first_name: first,
+            last_name: last,
+            email,
+            phone,
+            company,
+            ..Lead::default()
+        };
         let schema = LeadSchema::default();
         let valid = schema.validate(&lead);
         prop_assert!(valid.is_ok(), "{:?}: {:?}", lead, valid);
@@ -333,7 +340,9 @@ proptest! {
     }
 
     #[test]
-    fn validate_json_never_panics_and_codes_errors(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
+    fn validate_json_never_panics_and_codes_errors(
+        bytes in proptest::collection::vec(any::<u8>(), 0..200)
+    ) {
         match LeadSchema::default().validate_json(&bytes) {
             Ok(valid) => prop_assert!(!valid.email().is_empty()),
             Err(err) => prop_assert!(err.code().starts_with("lead.")),

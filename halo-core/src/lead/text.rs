@@ -185,8 +185,9 @@ mod tests {
     proptest! {
         #[test]
         fn word_scan_agrees_with_bytewise(bytes in proptest::collection::vec(
-            prop_oneof![Just(b' '), Just(0x7f), Just(0x1f), Just(0x80), 0x20u8..0x7f, any::<u8>()], 0..40)
-        ) {
+            prop_oneof![Just(b' '), Just(0x7f), Just(0x1f), Just(0x80), 0x20u8..0x7f, any::<u8>()],
+            0..40,
+        )) {
             prop_assert_eq!(scan_ascii(&bytes), scan_ascii_bytewise(&bytes));
         }
     }
