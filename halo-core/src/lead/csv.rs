@@ -228,31 +228,7 @@ impl<R> CsvLeads<R> {
             }
         }
 
-        let [
-            first_name,
-            last_name,
-            email,
-            phone,
-            company,
-            title,
-            website,
-            country,
-            source,
-            source_id,
-        ] = values;
-        Ok(Lead {
-            first_name: first_name.unwrap_or_default(),
-            last_name: last_name.unwrap_or_default(),
-            email: email.unwrap_or_default(),
-            phone,
-            company: company.unwrap_or_default(),
-            title,
-            website,
-            country,
-            source,
-            source_id,
-            extra,
-        })
+        Ok(Lead::from_values(values, extra))
     }
 }
 

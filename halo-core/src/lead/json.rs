@@ -152,31 +152,10 @@ impl RawLead<'_> {
         if !self.violations.is_empty() {
             return Err(Violations::new(self.violations).into());
         }
-        let [
-            first_name,
-            last_name,
-            email,
-            phone,
-            company,
-            title,
-            website,
-            country,
-            source,
-            source_id,
-        ] = self.values.map(|v| v.map(Cow::into_owned));
-        Ok(Lead {
-            first_name: first_name.unwrap_or_default(),
-            last_name: last_name.unwrap_or_default(),
-            email: email.unwrap_or_default(),
-            phone,
-            company: company.unwrap_or_default(),
-            title,
-            website,
-            country,
-            source,
-            source_id,
-            extra: self.extra,
-        })
+        Ok(Lead::from_values(
+            self.values.map(|v| v.map(Cow::into_owned)),
+            self.extra,
+        ))
     }
 }
 

@@ -196,6 +196,36 @@ impl<'a> ValidLead<'a> {
 }
 
 impl Lead {
+    /// A lead from values in [`LeadField`] order; absent required fields
+    /// become empty strings.
+    pub(super) fn from_values(values: [Option<String>; FIELD_COUNT], extra: Extra) -> Self {
+        let [
+            first_name,
+            last_name,
+            email,
+            phone,
+            company,
+            title,
+            website,
+            country,
+            source,
+            source_id,
+        ] = values;
+        Lead {
+            first_name: first_name.unwrap_or_default(),
+            last_name: last_name.unwrap_or_default(),
+            email: email.unwrap_or_default(),
+            phone,
+            company: company.unwrap_or_default(),
+            title,
+            website,
+            country,
+            source,
+            source_id,
+            extra,
+        }
+    }
+
     /// Reads a lead from a JSON object without validating it.
     ///
     /// Known fields must be strings or `null`; other fields land in

@@ -68,13 +68,15 @@ pub struct Region(phonenumber::country::Id);
 /// |---|---|
 /// | `first_name`, `last_name` | required, 1–50 characters |
 /// | `email` | required, a valid address (see below) |
-/// | `phone` | optional, the guide's pattern, at most 32 characters |
+/// | `phone` | optional, the guide's pattern, at most 32 characters (*) |
 /// | `company` | required, 1–100 characters |
 /// | `title`, `country` | optional, at most 100 characters |
 /// | `website` | optional, at most 255 characters |
 /// | `source` | optional, at most 50 characters |
 /// | `source_id` | optional, at most 100 characters |
 /// | unknown fields | rejected |
+///
+/// (*) Counted on the normalised number: its `+` and digits.
 ///
 /// The guide limits only the first five fields; the caps on the others are
 /// halo-core's, so that no field is unbounded. Email lengths are RFC 5321's
