@@ -18,8 +18,10 @@
 
 pub mod config;
 pub mod lead;
+pub mod masking;
 pub mod secret;
 
 pub use config::{Config, ConfigError, Finding};
 pub use lead::{Lead, LeadError, LeadSchema, ValidLead, Violation};
+pub use masking::{Masker, MaskingError};
 pub use secret::{SecretRef, SecretSource, SecretString};

@@ -309,6 +309,13 @@ impl<'a> Obj<'a> {
         read_choice(self.decoder, &path, value).unwrap_or(default)
     }
 
+    /// One of the spellings of `T`, or `None` when absent or refused.
+    pub(crate) fn optional_choice<T: Choice>(&mut self, key: &'static str) -> Option<T> {
+        let value = self.raw(key)?;
+        let path = self.path_of(key);
+        read_choice(self.decoder, &path, value)
+    }
+
     /// A list of spellings of `T` without repeats, or `default` when absent.
     pub(crate) fn choices<T: Choice + PartialEq>(
         &mut self,

@@ -64,6 +64,7 @@ macro_rules! choice {
 mod access;
 mod decode;
 mod error;
+mod masking;
 mod period;
 mod posture;
 mod protection;
@@ -81,12 +82,12 @@ pub use access::{
     MfaMethod, OAuth2, Rbac, Role, TokenValidation,
 };
 pub use error::{ConfigError, Problem, ProblemKind};
+pub use masking::{
+    DataMasking, LogMasking, MAX_MASK_PATTERN_BYTES, MaskKind, MaskRuleConfig, MaskingMode,
+};
 pub use period::{Period, PeriodUnit};
 pub use posture::{Finding, Severity};
-pub use protection::{
-    AtRest, Cipher, DataMasking, Encryption, InTransit, KeyManagement, LogMasking, MaskRuleConfig,
-    TlsVersion,
-};
+pub use protection::{AtRest, Cipher, Encryption, InTransit, KeyManagement, TlsVersion};
 pub use records::{
     AuditEvents, AuditStorage, Auditing, AuthenticationEvents, CodeAnalysis, Compliance,
     ConfigurationEvents, ConsentManagement, DataAccessEvents, DataPortability, ExportFormat, Gdpr,
@@ -100,6 +101,7 @@ pub use traffic::{
 
 use crate::secret::SecretRef;
 use decode::Decoder;
+pub(crate) use masking::check_mask_pattern;
 
 /// The largest configuration document accepted, in bytes (4 MiB).
 pub const MAX_DOCUMENT_BYTES: usize = 4 * 1024 * 1024;
@@ -239,6 +241,10 @@ impl Config {
                 .iter()
                 .map(|s| (format!("{base}.blind_index_key"), s)),
         );
+
+        let masking = &security.data_masking;
+        let key = masking.pseudonym_key.iter();
+        refs.extend(key.map(|s| ("security.data_masking.pseudonym_key".to_owned(), s)));
 
         for (name, provider) in security.webhooks.all_providers() {
             let at = match name {

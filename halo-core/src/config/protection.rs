@@ -1,4 +1,4 @@
-//! `security.encryption` and `security.data_masking`.
+//! `security.encryption`.
 
 use std::collections::BTreeMap;
 
@@ -89,46 +89,6 @@ choice! {
     }
 }
 
-/// `security.data_masking`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct DataMasking {
-    /// Whether record values are masked. Default `true`.
-    pub enabled: bool,
-    /// Masking rules by name. Default: the guide's `email`, `phone` and `ssn`
-    /// rules. A `rules` object in the document replaces the default set.
-    pub rules: BTreeMap<String, MaskRuleConfig>,
-    /// Masking of log lines.
-    pub log_masking: LogMasking,
-}
-
-/// One masking rule.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct MaskRuleConfig {
-    /// What a masked value looks like. Default: the built-in pattern of the
-    /// rule's kind.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mask_pattern: Option<String>,
-    /// Email: keep the domain. Default `false`.
-    #[serde(skip_serializing_if = "is_false")]
-    pub preserve_domain: bool,
-    /// Phone: keep the area code. Default `false`.
-    #[serde(skip_serializing_if = "is_false")]
-    pub preserve_area_code: bool,
-    /// Keep the last four characters (SSN, card numbers). Default `false`.
-    #[serde(skip_serializing_if = "is_false")]
-    pub preserve_last_four: bool,
-}
-
-/// `security.data_masking.log_masking`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct LogMasking {
-    /// Whether log lines are masked. Default `true`.
-    pub enabled: bool,
-    /// Keys whose values are hidden in logs. Default `password`, `api_key`,
-    /// `token`.
-    pub mask_in_logs: Vec<String>,
-}
-
 impl Default for AtRest {
     fn default() -> Self {
         let fields = [
@@ -153,46 +113,6 @@ impl Default for InTransit {
     fn default() -> Self {
         Self {
             min_tls_version: TlsVersion::V1_2,
-        }
-    }
-}
-
-impl Default for DataMasking {
-    fn default() -> Self {
-        let rule = |pattern: &str| MaskRuleConfig {
-            mask_pattern: Some(pattern.to_owned()),
-            ..MaskRuleConfig::default()
-        };
-        let rules = BTreeMap::from([
-            (
-                "email".to_owned(),
-                MaskRuleConfig {
-                    preserve_domain: true,
-                    ..rule("****@****.***")
-                },
-            ),
-            (
-                "phone".to_owned(),
-                MaskRuleConfig {
-                    preserve_area_code: true,
-                    ..rule("***-***-****")
-                },
-            ),
-            ("ssn".to_owned(), rule("***-**-****")),
-        ]);
-        Self {
-            enabled: true,
-            rules,
-            log_masking: LogMasking::default(),
-        }
-    }
-}
-
-impl Default for LogMasking {
-    fn default() -> Self {
-        Self {
-            enabled: true,
-            mask_in_logs: ["password", "api_key", "token"].map(str::to_owned).to_vec(),
         }
     }
 }
@@ -262,35 +182,9 @@ impl AtRest {
     }
 }
 
-impl DataMasking {
-    pub(crate) fn read(o: &mut Obj<'_>) -> Self {
-        Self {
-            enabled: o.bool("enabled", true),
-            rules: o.named_sections(
-                "rules",
-                || Self::default().rules,
-                |_, o| MaskRuleConfig {
-                    mask_pattern: o.string("mask_pattern"),
-                    preserve_domain: o.bool("preserve_domain", false),
-                    preserve_area_code: o.bool("preserve_area_code", false),
-                    preserve_last_four: o.bool("preserve_last_four", false),
-                },
-            ),
-            log_masking: o.section("log_masking", LogMasking::default, |o| LogMasking {
-                enabled: o.bool("enabled", true),
-                mask_in_logs: o.strings("mask_in_logs", &["password", "api_key", "token"]),
-            }),
-        }
-    }
-}
-
 fn is_key_id(id: &str) -> bool {
     (1..=32).contains(&id.len())
         && id
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-}
-
-fn is_false(b: &bool) -> bool {
-    !*b
 }

@@ -9,4 +9,6 @@
 
 mod config_vectors;
 mod lead_vectors;
+mod masking_properties;
+mod masking_vectors;
 mod vectors;

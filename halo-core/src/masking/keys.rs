@@ -1,0 +1,237 @@
+//! Key names, folded for matching: `X-Api-Key`, `api_key` and `apiKey` are
+//! all `xapikey` / `apikey`, and a secret key matches every key that contains
+//! it (`password` matches `password_confirmation`).
+
+/// Key names whose values are always secret, whatever the configuration
+/// says. The configured `mask_in_logs` keys are added to these.
+pub const ALWAYS_SECRET_KEYS: [&str; 9] = [
+    "password",
+    "passwd",
+    "secret",
+    "token",
+    "api_key",
+    "authorization",
+    "cookie",
+    "private_key",
+    "credential",
+];
+
+/// A key reduced to its lowercase ASCII letters and digits.
+pub(crate) fn fold(key: &str) -> String {
+    key.bytes()
+        .filter(u8::is_ascii_alphanumeric)
+        .map(|b| char::from(b.to_ascii_lowercase()))
+        .collect()
+}
+
+/// A state of the automaton with no transition for a symbol.
+const NONE: u16 = u16::MAX;
+
+/// The symbol of each byte: 0 to 35 for letters (either case) and digits,
+/// [`SKIP`] for the separators a key may hold, [`STOP`] for the rest.
+static SYMBOL: [u8; 256] = {
+    let mut table = [STOP; 256];
+    let mut c = 0;
+    while c < 26 {
+        table[b'a' as usize + c] = c as u8;
+        table[b'A' as usize + c] = c as u8;
+        c += 1;
+    }
+    let mut d = 0;
+    while d < 10 {
+        table[b'0' as usize + d] = 26 + d as u8;
+        d += 1;
+    }
+    table[b'_' as usize] = SKIP;
+    table[b'-' as usize] = SKIP;
+    table[b'.' as usize] = SKIP;
+    table
+};
+const SKIP: u8 = 254;
+const STOP: u8 = 255;
+const SYMBOLS: usize = 36;
+
+/// Secret key names, folded, matched by containment.
+///
+/// The names are compiled into one automaton (Aho-Corasick, as a full
+/// transition table) over their reversed folded bytes, so that a key is
+/// matched in one backwards walk from the `=` or `:` that ends it, without
+/// copying or folding it first.
+#[derive(Debug, Clone)]
+pub(crate) struct KeySet {
+    /// While building: the trie, then the transition table.
+    next: Vec<[u16; SYMBOLS]>,
+    accepts: Vec<bool>,
+    /// The transition table, flat (`state * SYMBOLS + symbol`), with
+    /// transitions into an accepting state replaced by [`ACCEPT`].
+    table: Box<[u16]>,
+}
+
+/// The transition into an accepting state.
+const ACCEPT: u16 = u16::MAX - 1;
+
+impl KeySet {
+    /// The set of `keys`; keys that fold to nothing are skipped (the builder
+    /// refuses them first).
+    pub(crate) fn new<'a>(keys: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut set = Self {
+            next: vec![[NONE; SYMBOLS]],
+            accepts: vec![false],
+            table: Box::new([]),
+        };
+        for key in keys {
+            set.insert(key.bytes().rev());
+        }
+        set.link();
+        let accepts = std::mem::take(&mut set.accepts);
+        let rows = std::mem::take(&mut set.next);
+        let flat = rows
+            .iter()
+            .flatten()
+            .map(|&to| if accepts[usize::from(to)] { ACCEPT } else { to });
+        set.table = flat.collect();
+        set
+    }
+
+    fn insert(&mut self, bytes: impl Iterator<Item = u8>) {
+        let mut state = 0;
+        for symbol in bytes.map(|b| SYMBOL[usize::from(b)]).filter(|&s| s < SKIP) {
+            let slot = self.next[state][usize::from(symbol)];
+            state = if slot == NONE {
+                self.next.push([NONE; SYMBOLS]);
+                self.accepts.push(false);
+                let new = self.next.len() - 1;
+                self.next[state][usize::from(symbol)] = new as u16;
+                new
+            } else {
+                usize::from(slot)
+            };
+        }
+        if state != 0 {
+            self.accepts[state] = true;
+        }
+    }
+
+    /// Turns the trie into a full transition table (breadth first, each
+    /// missing transition taken from the failure state).
+    fn link(&mut self) {
+        let mut fail = vec![0usize; self.next.len()];
+        let mut queue = std::collections::VecDeque::new();
+        for symbol in 0..SYMBOLS {
+            match self.next[0][symbol] {
+                NONE => self.next[0][symbol] = 0,
+                child => queue.push_back(usize::from(child)),
+            }
+        }
+        while let Some(state) = queue.pop_front() {
+            self.accepts[state] |= self.accepts[fail[state]];
+            for symbol in 0..SYMBOLS {
+                let fallback = self.next[fail[state]][symbol];
+                match self.next[state][symbol] {
+                    NONE => self.next[state][symbol] = fallback,
+                    child => {
+                        fail[usize::from(child)] = usize::from(fallback);
+                        queue.push_back(usize::from(child));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Whether the key that ends just before `end` in `b` contains a secret
+    /// key once folded. The key is the run of letters, digits, `_`, `-` and
+    /// `.` before `end`, at most 128 bytes of it. Returns `None` when there
+    /// is no key at all.
+    pub(crate) fn matches_before(&self, b: &[u8], end: usize) -> Option<bool> {
+        let floor = end.saturating_sub(128);
+        let mut state = 0;
+        let mut k = end;
+        while k > floor {
+            let symbol = SYMBOL[usize::from(b[k - 1])];
+            if symbol == STOP {
+                break;
+            }
+            if symbol != SKIP {
+                match self.step(state, symbol) {
+                    ACCEPT => return Some(true),
+                    to => state = usize::from(to),
+                }
+            }
+            k -= 1;
+        }
+        (k < end).then_some(false)
+    }
+
+    #[inline]
+    fn step(&self, state: usize, symbol: u8) -> u16 {
+        self.table
+            .get(state * SYMBOLS + usize::from(symbol))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Whether `key` contains a secret key once folded.
+    pub(crate) fn matches(&self, key: &str) -> bool {
+        let b = key.as_bytes();
+        let mut state = 0;
+        for &byte in b.iter().rev() {
+            let symbol = SYMBOL[usize::from(byte)];
+            if symbol < SKIP {
+                match self.step(state, symbol) {
+                    ACCEPT => return true,
+                    to => state = usize::from(to),
+                }
+            }
+        }
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_drops_case_and_punctuation() {
+        assert_eq!(fold("X-Api-Key"), "xapikey");
+        assert_eq!(fold("api_key"), "apikey");
+        assert_eq!(fold("apiKey"), "apikey");
+    }
+
+    #[test]
+    fn containment_catches_variants() {
+        let set = KeySet::new(ALWAYS_SECRET_KEYS);
+        for key in [
+            "apiKey",
+            "api-key",
+            "X-Api-Key",
+            "Authorization",
+            "password_confirmation",
+            "a:b c",
+        ] {
+            assert_eq!(set.matches(key), key != "a:b c", "{key}");
+        }
+        for key in ["user", "email", "api", "key_id", "pass", "tokn", "pi_key"] {
+            assert!(!set.matches(key), "{key}");
+        }
+    }
+
+    #[test]
+    fn overlapping_names_are_all_found() {
+        // `tok` fails inside `tokxtoken` and must restart from the failure state.
+        let set = KeySet::new(["token", "ken_id", "xt"]);
+        for key in ["tokxtoken", "a_ken-id", "next", "TOKEN"] {
+            assert!(set.matches(key), "{key}");
+        }
+        assert!(!set.matches("toke_x"));
+    }
+
+    #[test]
+    fn backwards_walk_stops_at_the_key() {
+        let set = KeySet::new(["password"]);
+        let line = b"x user_password=1 pass word=2";
+        assert_eq!(set.matches_before(line, 15), Some(true));
+        assert_eq!(set.matches_before(line, 27), Some(false));
+        assert_eq!(set.matches_before(line, 18), None);
+    }
+}

@@ -1,0 +1,518 @@
+//! The single pass over free text that finds what [`Masker::mask_text`]
+//! replaces.
+//!
+//! Each byte is classified through one table; only the few classes that can
+//! start a finding (`@`, `=`, `:`, `+`, `(`, digits, `b`/`B`, `J`) lead to
+//! work, and that work looks at a handful of bytes before giving up. Findings
+//! come out in order and never overlap: a detector that looks backwards (the
+//! local part of an email, the key of a pair) stops at the end of the last
+//! finding.
+//!
+//! [`Masker::mask_text`]: super::Masker::mask_text
+
+use super::keys::KeySet;
+use super::numbers::{self, Number, NumberKind};
+
+/// What was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Found {
+    /// An email address; the domain starts at `domain` and ends with the hit.
+    Email { domain: usize },
+    /// A phone number, SSN or card number.
+    Number(NumberKind),
+    /// The value of a secret key; `quote` when the replacement needs quotes
+    /// (a JSON key with an unquoted value).
+    Secret { quote: bool },
+    /// The credential after `Bearer` or `Basic`.
+    Bearer,
+    /// A JSON Web Token (or JWE).
+    Jwt,
+    /// The user information of a URL (`user:password`).
+    UrlCredentials,
+}
+
+/// A finding at `start..end` of the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Hit {
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) found: Found,
+}
+
+const NUMBER: u8 = 1;
+const AT: u8 = 2;
+const PAIR: u8 = 3;
+const SCHEME: u8 = 4;
+const JWT: u8 = 5;
+
+/// The class of each byte: 0 for bytes that start nothing.
+static CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut d = b'0';
+    while d <= b'9' {
+        table[d as usize] = NUMBER;
+        d += 1;
+    }
+    table[b'+' as usize] = NUMBER;
+    table[b'(' as usize] = NUMBER;
+    table[b'@' as usize] = AT;
+    table[b'=' as usize] = PAIR;
+    table[b':' as usize] = PAIR;
+    table[b'b' as usize] = SCHEME;
+    table[b'B' as usize] = SCHEME;
+    table[b'J' as usize] = JWT;
+    table
+};
+
+/// The replacement of a secret value.
+pub(crate) const REDACTED: &str = "[REDACTED]";
+
+/// The byte at `i`, or 0 past either end.
+#[inline]
+pub(crate) fn at(b: &[u8], i: usize) -> u8 {
+    b.get(i).copied().unwrap_or(0)
+}
+
+/// The byte before `i`, or 0 at the start.
+#[inline]
+fn before(b: &[u8], i: usize) -> u8 {
+    if i == 0 { 0 } else { at(b, i - 1) }
+}
+
+/// ASCII letters, digits and `_`.
+#[inline]
+pub(crate) fn is_word(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_'
+}
+
+fn is_local(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'%' | b'+' | b'-') || c >= 0x80
+}
+
+fn is_label(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'-'
+}
+
+fn is_base64url(c: u8) -> bool {
+    is_word(c) || c == b'-'
+}
+
+fn is_credential(c: u8) -> bool {
+    is_base64url(c) || matches!(c, b'.' | b'~' | b'+' | b'/')
+}
+
+fn is_userinfo(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || b"-._~%!$&'()*+,;=:".contains(&c)
+}
+
+fn ends_value(c: u8) -> bool {
+    c == 0 || c.is_ascii_whitespace() || b",;&\"'<>()[]{}\\".contains(&c)
+}
+
+/// Calls `emit` with every finding of `text`, in order.
+pub(crate) fn scan(text: &str, keys: &KeySet, mut emit: impl FnMut(Hit)) {
+    let mut scan = Scan {
+        b: text.as_bytes(),
+        keys,
+        i: 0,
+        committed: 0,
+    };
+    let len = scan.b.len();
+    while scan.i < len {
+        let class = CLASS[usize::from(scan.b[scan.i])];
+        if class == 0 {
+            scan.i += 1;
+            continue;
+        }
+        let hit = match class {
+            NUMBER => scan.number(),
+            AT => scan.at_sign(),
+            PAIR => scan.pair(),
+            SCHEME => scan.scheme(),
+            _ => scan.jwt(),
+        };
+        if let Some(hit) = hit {
+            debug_assert!(hit.start >= scan.committed && hit.end > hit.start);
+            scan.committed = hit.end;
+            scan.i = hit.end;
+            emit(hit);
+        }
+    }
+}
+
+struct Scan<'a> {
+    b: &'a [u8],
+    keys: &'a KeySet,
+    /// The next byte to look at.
+    i: usize,
+    /// The end of the last finding: nothing before it is looked at again.
+    committed: usize,
+}
+
+impl Scan<'_> {
+    /// Skips the rest of the word at `i` and returns `None`.
+    fn skip_word(&mut self) -> Option<Hit> {
+        let mut j = self.i + 1;
+        while is_word(at(self.b, j)) {
+            j += 1;
+        }
+        self.i = j;
+        None
+    }
+
+    /// Moves one byte on and returns `None`.
+    fn step(&mut self) -> Option<Hit> {
+        self.i += 1;
+        None
+    }
+
+    /// The byte at `j` for a boundary test: bytes of an earlier finding
+    /// count as a space, since a second pass sees their replacement there.
+    fn boundary_byte(&self, j: usize) -> u8 {
+        if j < self.committed {
+            b' '
+        } else {
+            at(self.b, j)
+        }
+    }
+
+    fn number(&mut self) -> Option<Hit> {
+        let (b, i) = (self.b, self.i);
+        let first = at(b, i);
+        let prev = if i == 0 { 0 } else { self.boundary_byte(i - 1) };
+        if is_word(prev) {
+            return if first.is_ascii_digit() {
+                self.skip_word()
+            } else {
+                self.step()
+            };
+        }
+        let prev2 = if i < 2 { 0 } else { self.boundary_byte(i - 2) };
+        if prev == b'@'
+            || (matches!(prev, b'.' | b'-') && is_word(prev2))
+            || (!first.is_ascii_digit() && !at(b, i + 1).is_ascii_digit())
+        {
+            return self.step();
+        }
+        match numbers::find(b, i) {
+            Number::Found(m) => Some(Hit {
+                start: m.start,
+                end: m.end,
+                found: Found::Number(m.kind),
+            }),
+            Number::None { run_end } => {
+                self.i = run_end;
+                None
+            }
+        }
+    }
+
+    fn at_sign(&mut self) -> Option<Hit> {
+        self.url_credentials()
+            .or_else(|| self.email())
+            .or_else(|| self.step())
+    }
+
+    /// `scheme://user:password@host`: the user information is the finding.
+    fn url_credentials(&self) -> Option<Hit> {
+        let (b, a) = (self.b, self.i);
+        let mut u = a;
+        while u > self.committed && is_userinfo(b[u - 1]) {
+            u -= 1;
+        }
+        if u == a || u < 4 || &b[u - 3..u] != b"://" || !b[u - 4].is_ascii_alphanumeric() {
+            return None;
+        }
+        // A password may hold a raw `@`: the host follows the last one.
+        let mut last = a;
+        let mut k = a + 1;
+        while k < b.len() && !matches!(b[k], b'/' | b'?' | b'#' | b'"' | b'\'' | b'<' | b'>') {
+            if b[k].is_ascii_whitespace() {
+                break;
+            }
+            if b[k] == b'@' {
+                last = k;
+            }
+            k += 1;
+        }
+        Some(Hit {
+            start: u,
+            end: last,
+            found: Found::UrlCredentials,
+        })
+    }
+
+    fn email(&self) -> Option<Hit> {
+        let (b, a) = (self.b, self.i);
+        let mut start = a;
+        while start > self.committed && is_local(b[start - 1]) {
+            start -= 1;
+        }
+        while start < a && b[start] == b'.' {
+            start += 1;
+        }
+        // A local part neither starts nor ends with a dot.
+        if start == a || b[a - 1] == b'.' {
+            return None;
+        }
+        // `a@b.io@c.io` is no address; the second `@` may start one.
+        let end = domain_end(b, a + 1).filter(|&end| at(b, end) != b'@')?;
+        Some(Hit {
+            start,
+            end,
+            found: Found::Email { domain: a + 1 },
+        })
+    }
+
+    /// `key=value`, `key: value`, `"key": "value"`: the value of a secret
+    /// key is the finding.
+    fn pair(&mut self) -> Option<Hit> {
+        let (b, p) = (self.b, self.i);
+        if b[p] == b':' && at(b, p + 1) == b'/' {
+            return self.step();
+        }
+        let Some(quoted_key) = self.secret_key_before(p) else {
+            return self.step();
+        };
+
+        // `key: value` and `key = value` are spaced; in `key= next=1` the
+        // value is empty.
+        let mut v = p + 1;
+        if b[p] == b':' || before(b, p) == b' ' {
+            while matches!(at(b, v), b' ' | b'\t') {
+                v += 1;
+            }
+        }
+        let hit = match at(b, v) {
+            q @ (b'"' | b'\'') => quoted_value(b, v + 1, &[q]),
+            b'\\' if at(b, v + 1) == b'"' => quoted_value(b, v + 2, b"\\\""),
+            _ => self.unquoted_value(v, quoted_key),
+        };
+        match hit {
+            Some(hit) => Some(hit),
+            None => self.step(),
+        }
+    }
+
+    /// Whether the key ending just before `p` is secret; `Some(true)` when
+    /// it is in double quotes. The key is only read, so it may reach back
+    /// into an earlier finding: what decides is the original text, which
+    /// keeps masking idempotent.
+    fn secret_key_before(&self, p: usize) -> Option<bool> {
+        let b = self.b;
+        let mut k = p;
+        if before(b, k) == b' ' {
+            k -= 1;
+        }
+        let quoted = matches!(before(b, k), b'"' | b'\'');
+        if quoted {
+            k -= 1;
+            if before(b, k) == b'\\' {
+                k -= 1;
+            }
+        }
+        match self.keys.matches_before(b, k) {
+            Some(true) => Some(quoted && b[k] == b'"'),
+            _ => None,
+        }
+    }
+
+    fn unquoted_value(&self, v: usize, quoted_key: bool) -> Option<Hit> {
+        let b = self.b;
+        if b[v..].starts_with(REDACTED.as_bytes()) {
+            return None;
+        }
+        let mut e = v;
+        while !ends_value(at(b, e)) {
+            e += 1;
+        }
+        if e == v {
+            return None;
+        }
+        let word = &b[v..e];
+        if quoted_key && matches!(word, b"null" | b"true" | b"false") {
+            return None;
+        }
+        // `Authorization: Bearer abc`: the scheme stays, the credential goes.
+        if at(b, e) == b' ' && is_auth_scheme(word) {
+            let c = e + 1;
+            let mut end = c;
+            while !ends_value(at(b, end)) {
+                end += 1;
+            }
+            if b[c..].starts_with(REDACTED.as_bytes()) {
+                return None;
+            }
+            if end > c {
+                return Some(Hit {
+                    start: c,
+                    end,
+                    found: Found::Secret { quote: false },
+                });
+            }
+        }
+        Some(Hit {
+            start: v,
+            end: e,
+            found: Found::Secret { quote: quoted_key },
+        })
+    }
+
+    /// `Bearer <credential>` and `Basic <credential>`, any case.
+    fn scheme(&mut self) -> Option<Hit> {
+        let (b, i) = (self.b, self.i);
+        let prev = before(b, i);
+        if is_word(prev) {
+            return self.skip_word();
+        }
+        // The scheme starts a header value or a field, never the tail of a
+        // domain or a word in another script.
+        if !matches!(
+            prev,
+            0 | b'\t'
+                | b'\n'
+                | b'\r'
+                | b' '
+                | b'"'
+                | b'\''
+                | b':'
+                | b'='
+                | b'('
+                | b'['
+                | b'{'
+                | b','
+                | b';'
+        ) {
+            return self.step();
+        }
+        let word = if at(b, i + 1).eq_ignore_ascii_case(&b'e') {
+            6
+        } else {
+            5
+        };
+        let Some(name) = b.get(i..i + word) else {
+            return self.step();
+        };
+        if !is_auth_scheme(name) || at(b, i + word) != b' ' {
+            return self.step();
+        }
+        let c = i + word + 1;
+        let mut e = c;
+        while is_credential(at(b, e)) {
+            e += 1;
+        }
+        while at(b, e) == b'=' {
+            e += 1;
+        }
+        if looks_like_credential(&b[c..e]) {
+            Some(Hit {
+                start: c,
+                end: e,
+                found: Found::Bearer,
+            })
+        } else {
+            self.step()
+        }
+    }
+
+    /// `eyJ…` in three or more base64url segments joined by dots.
+    fn jwt(&mut self) -> Option<Hit> {
+        let (b, j) = (self.b, self.i);
+        if j < 2 || j - 2 < self.committed || &b[j - 2..j] != b"ey" {
+            return self.step();
+        }
+        let start = j - 2;
+        let prev = before(b, start);
+        if is_base64url(prev) || prev == b'.' {
+            return self.step();
+        }
+        let mut e = j;
+        let mut segments = 1;
+        loop {
+            while is_base64url(at(b, e)) {
+                e += 1;
+            }
+            // The third segment (the signature) is empty in unsecured tokens.
+            if at(b, e) == b'.' && (segments < 3 || is_base64url(at(b, e + 1))) {
+                e += 1;
+                segments += 1;
+            } else {
+                break;
+            }
+        }
+        if segments >= 3 {
+            Some(Hit {
+                start,
+                end: e,
+                found: Found::Jwt,
+            })
+        } else {
+            self.step()
+        }
+    }
+}
+
+/// The end of the domain of an email address starting at `d`: the longest
+/// run of two or more labels whose last one (the top-level domain) is two or
+/// more letters. `bob@example.com.1` ends after `com`.
+pub(crate) fn domain_end(b: &[u8], d: usize) -> Option<usize> {
+    let mut k = d;
+    let mut labels = 0;
+    let mut found = None;
+    loop {
+        let start = k;
+        while is_label(at(b, k)) {
+            k += 1;
+        }
+        if k == start {
+            return found;
+        }
+        labels += 1;
+        let tld = &b[start..k];
+        if labels >= 2 && tld.len() >= 2 && tld.iter().all(u8::is_ascii_alphabetic) {
+            found = Some(k);
+        }
+        if at(b, k) == b'.' && is_label(at(b, k + 1)) {
+            k += 1;
+        } else {
+            return found;
+        }
+    }
+}
+
+/// A quoted value starting at `v`, up to the closing `quote` (`"`, `'` or
+/// `\"`). A backslash escapes the next byte. Without a closing quote the
+/// value runs to the end of the text.
+fn quoted_value(b: &[u8], v: usize, quote: &[u8]) -> Option<Hit> {
+    let mut e = v;
+    while e < b.len() && !b[e..].starts_with(quote) {
+        e += if b[e] == b'\\' && quote.len() == 1 {
+            2
+        } else {
+            1
+        };
+    }
+    let e = e.min(b.len());
+    let value = &b[v..e];
+    if value.is_empty() || value == REDACTED.as_bytes() {
+        return None;
+    }
+    Some(Hit {
+        start: v,
+        end: e,
+        found: Found::Secret { quote: false },
+    })
+}
+
+fn is_auth_scheme(word: &[u8]) -> bool {
+    word.eq_ignore_ascii_case(b"bearer") || word.eq_ignore_ascii_case(b"basic")
+}
+
+/// Whether the word after `Bearer` is a credential rather than prose: eight
+/// or more characters with a digit, a symbol or an inner capital.
+fn looks_like_credential(word: &[u8]) -> bool {
+    word.len() >= 8
+        && word.iter().enumerate().any(|(i, &c)| {
+            c.is_ascii_digit() || !c.is_ascii_alphanumeric() || (i > 0 && c.is_ascii_uppercase())
+        })
+}

@@ -1,0 +1,178 @@
+//! Unit tests of the masking module: building, errors, redaction of the
+//! key, and the log writer. Known answers live in `tests/vectors/masking/`.
+
+use std::borrow::Cow;
+
+use super::*;
+use crate::config::Config;
+use crate::secret::{MemorySource, SecretBytes};
+
+const KEY: [u8; 32] = [0x5a; 32];
+
+fn key() -> SecretBytes {
+    SecretBytes::new(Box::new(KEY))
+}
+
+#[test]
+fn default_masker_is_the_masker_of_the_default_config() {
+    let from_config = Masker::from_config(&Config::default()).unwrap();
+    let line = "jane@example.com 415-555-0123 123-45-6789 password=x";
+    assert_eq!(
+        Masker::default().mask_text(line),
+        from_config.mask_text(line)
+    );
+    assert_eq!(
+        Masker::default().rule_names().collect::<Vec<_>>(),
+        ["email", "phone", "ssn"]
+    );
+}
+
+#[test]
+fn nothing_found_borrows() {
+    let masker = Masker::default();
+    assert!(matches!(
+        masker.mask_text("plain 12:34 id=7 v1.2.3"),
+        Cow::Borrowed(_)
+    ));
+    assert!(matches!(masker.mask_text("mail a@b.io"), Cow::Owned(_)));
+}
+
+#[test]
+fn find_reports_ranges() {
+    let masker = Masker::default();
+    let found = masker.find("to a@b.io, token=xyz");
+    assert_eq!(
+        found[0],
+        Detection {
+            detector: Detector::Email,
+            range: 3..9
+        }
+    );
+    assert_eq!(
+        found[1],
+        Detection {
+            detector: Detector::Secret,
+            range: 17..20
+        }
+    );
+}
+
+#[test]
+fn builder_refuses_bad_rules_with_codes() {
+    let code = |builder: MaskerBuilder| builder.build().unwrap_err().code();
+    assert_eq!(
+        code(Masker::builder().rule("p", MaskRule::phone().preserving_domain())),
+        "masking.invalid_rule"
+    );
+    assert_eq!(
+        code(Masker::builder().rule("r", MaskRule::redact())),
+        "masking.invalid_rule"
+    );
+    assert_eq!(
+        code(Masker::builder().rule("e", MaskRule::email().pseudonymized())),
+        "masking.missing_pseudonym_key"
+    );
+    assert_eq!(
+        code(Masker::builder().secret_key("--")),
+        "masking.invalid_key"
+    );
+    let short = SecretBytes::new(Box::new([1u8; 8]));
+    assert_eq!(
+        code(Masker::builder().pseudonym_key(short)),
+        "masking.weak_pseudonym_key"
+    );
+    let both = Masker::builder()
+        .rule("a", MaskRule::email())
+        .rule("b", MaskRule::redact().for_fields(["E-mail"]));
+    assert_eq!(code(both), "masking.invalid_rule");
+
+    let err = MaskRule::ssn().with_pattern("123").unwrap_err();
+    assert_eq!(err.code(), "masking.invalid_pattern");
+    assert!(MaskRule::email().with_pattern("x@y@z").is_err());
+    assert!(MaskRule::card().with_pattern("[card]").is_ok());
+}
+
+#[test]
+fn pseudonyms_are_stable_and_keyed() {
+    let masker = |k: [u8; 32]| {
+        let key = SecretBytes::new(Box::new(k));
+        Masker::builder()
+            .rule("email", MaskRule::email().pseudonymized())
+            .pseudonym_key(key)
+            .build()
+            .unwrap()
+    };
+    let (a, b) = (masker(KEY), masker([0x33; 32]));
+    let first = a.mask_text("jane@example.com").into_owned();
+    assert!(first.starts_with("tok_") && first.len() == 36, "{first}");
+    assert_eq!(a.mask_text("JANE@example.com"), first);
+    assert_ne!(b.mask_text("jane@example.com"), first);
+    assert_eq!(a.mask_value("email", &first).unwrap(), first);
+}
+
+#[test]
+fn debug_never_shows_the_pseudonym_key() {
+    let masker = Masker::builder()
+        .rule("email", MaskRule::email().pseudonymized())
+        .pseudonym_key(key())
+        .build()
+        .unwrap();
+    let shown = format!("{masker:?}");
+    assert!(shown.contains("[REDACTED]"), "{shown}");
+    assert!(
+        !shown.contains("90") && !shown.contains("5a") && !shown.contains("Z"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn config_switches_are_honoured() {
+    let off =
+        r#"{"security": {"data_masking": {"enabled": false, "log_masking": {"enabled": false}}}}"#;
+    let masker = Masker::from_config(&Config::from_json_str(off).unwrap()).unwrap();
+    assert_eq!(masker.mask_text("password=x"), "password=x");
+    let mut record = serde_json::json!({"password": "x"});
+    masker.mask_record(&mut record);
+    assert_eq!(record["password"], "x");
+}
+
+#[test]
+fn pseudonym_key_is_resolved_through_the_source() {
+    let doc = r#"{"security": {"data_masking": {"pseudonym_key": {"env": "K"},
+                  "rules": {"email": {"pseudonymize": true}}}}}"#;
+    let config = Config::from_json_str(doc).unwrap();
+    let source = MemorySource::new().with_env("K", KEY);
+    let masker = Masker::from_config_with(&config, &source).unwrap();
+    assert!(masker.mask_text("a@b.io").starts_with("tok_"));
+    let err = Masker::from_config_with(&config, &MemorySource::new()).unwrap_err();
+    assert_eq!(err.code(), "masking.pseudonym_key_unavailable");
+    assert!(!err.to_string().contains("Z"));
+}
+
+#[test]
+fn masker_is_shareable() {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<Masker>();
+}
+
+#[cfg(feature = "tracing")]
+#[test]
+fn writer_masks_whole_lines_even_when_split() {
+    use std::io::Write;
+    use std::sync::Arc;
+
+    let mut out = Vec::new();
+    {
+        let mut writer = MaskingWriter::new(Arc::new(Masker::default()), &mut out);
+        writer.write_all(b"user jane@exa").unwrap();
+        writer.write_all(b"mple.com password=hun").unwrap();
+        writer
+            .write_all("ter2 ✓\nnext 415-555-0123".as_bytes())
+            .unwrap();
+    }
+    let text = String::from_utf8(out).unwrap();
+    assert_eq!(
+        text,
+        "user ****@example.com password=[REDACTED] ✓\nnext 415-***-****"
+    );
+}

@@ -1,0 +1,119 @@
+//! Properties of masking: it is idempotent, and what a detector finds never
+//! survives in the output.
+
+use halo_core::masking::{Detector, Masker};
+use proptest::prelude::*;
+use serde_json::{Value, json};
+
+/// A card number starting with `first` and `body`, with a valid Luhn check
+/// digit.
+fn luhn_card(first: u8, body: &[u8]) -> String {
+    let mut digits: Vec<u32> = std::iter::once(u32::from(first))
+        .chain(body.iter().map(|d| u32::from(d % 10)))
+        .collect();
+    let sum: u32 = digits
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, &d)| {
+            if i % 2 == 0 {
+                if d > 4 { d * 2 - 9 } else { d * 2 }
+            } else {
+                d
+            }
+        })
+        .sum();
+    digits.push((10 - sum % 10) % 10);
+    digits
+        .iter()
+        .map(|d| char::from_digit(*d, 10).unwrap())
+        .collect()
+}
+
+fn email() -> impl Strategy<Value = String> {
+    (
+        "[a-z]([a-z0-9._+-]{0,10}[a-z0-9])?",
+        "[a-z][a-z0-9-]{0,8}",
+        "(com|org|io|co\\.uk|example)",
+    )
+        .prop_map(|(local, host, tld)| format!("{local}@{host}.{tld}"))
+}
+
+fn card() -> impl Strategy<Value = String> {
+    (2u8..=6, proptest::collection::vec(0u8..10, 11..=17))
+        .prop_map(|(first, body)| luhn_card(first, &body))
+}
+
+/// Text made of fragments that exercise every detector and its near misses.
+fn fragment() -> impl Strategy<Value = String> {
+    prop_oneof![
+        email(),
+        card(),
+        "[a-zA-Z]{1,10}",
+        "[0-9]{1,20}",
+        "[ .,;:=@()+\"'/\\\\-]{1,3}",
+        "(\\+1 )?\\(?[2-9][0-9]{2}\\)?[ .-][2-9][0-9]{2}-[0-9]{4}",
+        "[0-8][0-9]{2}-[0-9]{2}-[0-9]{4}",
+        "(password|api_key|Token|X-Api-Key|user)(=|: |\": \")[a-zA-Z0-9@]{0,8}",
+        "(Bearer|Basic) [A-Za-z0-9._~+/=-]{0,24}",
+        "eyJ[A-Za-z0-9_-]{2,12}\\.[A-Za-z0-9_-]{2,12}\\.[A-Za-z0-9_-]{0,12}",
+        "(https|redis)://[a-z]{1,5}(:[a-z0-9@]{1,6})?@[a-z]{1,6}\\.io",
+        "[ -~]{0,6}",
+        "[é✓ß]{1,2}",
+    ]
+}
+
+fn text() -> impl Strategy<Value = String> {
+    proptest::collection::vec(fragment(), 0..12).prop_map(|parts| parts.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn mask_text_is_idempotent(text in text()) {
+        let masker = Masker::default();
+        let once = masker.mask_text(&text).into_owned();
+        prop_assert_eq!(masker.mask_text(&once), once.as_str());
+    }
+
+    #[test]
+    fn mask_text_is_idempotent_on_any_string(text in any::<String>()) {
+        let masker = Masker::default();
+        let once = masker.mask_text(&text).into_owned();
+        prop_assert_eq!(masker.mask_text(&once), once.as_str());
+    }
+
+    #[test]
+    fn detected_emails_and_cards_never_survive(text in text()) {
+        let masker = Masker::default();
+        let masked = masker.mask_text(&text);
+        for found in masker.find(&text) {
+            if matches!(found.detector, Detector::Email | Detector::Card) {
+                let secret = &text[found.range.clone()];
+                prop_assert!(!masked.contains(secret), "{:?} survived in {}", secret, masked);
+            }
+        }
+    }
+
+    #[test]
+    fn emails_and_cards_between_spaces_are_detected(email in email(), card in card(), word in "[a-z]{1,8}") {
+        let text = format!("{word} {email} {word} {card} {word}");
+        let masked = Masker::default().mask_text(&text);
+        prop_assert!(!masked.contains(&email), "{}", masked);
+        prop_assert!(!masked.contains(&card), "{}", masked);
+    }
+
+    #[test]
+    fn mask_record_is_idempotent(a in text(), b in text(), email in email(), n in any::<i64>()) {
+        let mut record = json!({
+            "email": email, "notes": a, "password": b.clone(), "items": [{"phone": b, "n": n}],
+            "nested": {"X-Api-Key": n, "comment": a},
+        });
+        let masker = Masker::default();
+        masker.mask_record(&mut record);
+        let once: Value = record.clone();
+        masker.mask_record(&mut record);
+        prop_assert_eq!(record, once);
+    }
+}
