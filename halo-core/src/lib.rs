@@ -5,6 +5,13 @@
 //! security guide the project comes from; see [`config`]. Secrets are never
 //! written in that document; see [`secret`].
 //!
+//! [`lead`] validates and normalises leads against the guide's schema and
+//! maps Apollo.io, ZoomInfo and CSV records into them.
+//!
+//! [`halo`] is the HaloPSA client (its HTTP parts need the default `client`
+//! feature); `sandbox` (feature `sandbox`) is an in-process HaloPSA simulator
+//! with fault injection for offline tests.
+//!
 //! ```
 //! use halo_core::config::{Config, Severity};
 //!
@@ -17,11 +24,17 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod config;
+pub mod halo;
 pub mod lead;
 pub mod masking;
+#[cfg(feature = "sandbox")]
+pub mod sandbox;
 pub mod secret;
 
 pub use config::{Config, ConfigError, Finding};
+pub use halo::{Client, HaloError, Opportunity, Site, Ticket, User};
+#[cfg(feature = "client")]
+pub use halo::{HaloClient, HaloClientBuilder};
 pub use lead::{Lead, LeadError, LeadSchema, ValidLead, Violation};
 pub use masking::{Masker, MaskingError};
 pub use secret::{SecretRef, SecretSource, SecretString};

@@ -8,6 +8,10 @@
 )]
 
 mod config_vectors;
+#[cfg(all(feature = "client", feature = "sandbox"))]
+mod halo_client;
+mod halo_models;
+mod halo_vectors;
 mod lead_vectors;
 mod masking_properties;
 mod masking_vectors;
