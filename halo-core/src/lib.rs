@@ -6,6 +6,9 @@
 //! written in that document; see [`secret`]. Inbound webhooks are verified
 //! by [`webhook`].
 //!
+//! [`lead`] validates and normalises leads against the guide's schema and
+//! maps Apollo.io, ZoomInfo and CSV records into them.
+//!
 //! [`halo`] is the HaloPSA client (its HTTP parts need the default `client`
 //! feature); `sandbox` (feature `sandbox`) is an in-process HaloPSA simulator
 //! with fault injection for offline tests.
@@ -24,6 +27,7 @@
 pub mod config;
 pub mod crypto;
 pub mod halo;
+pub mod lead;
 pub mod masking;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
@@ -35,6 +39,7 @@ pub use crypto::{BlindIndex, CryptoError, FieldCipher, KeyId, KeyProvider, Keyri
 pub use halo::{Client, HaloError, Opportunity, Site, Ticket, User};
 #[cfg(feature = "client")]
 pub use halo::{HaloClient, HaloClientBuilder};
+pub use lead::{Lead, LeadError, LeadSchema, ValidLead, Violation};
 pub use masking::{Masker, MaskingError};
 pub use secret::{SecretRef, SecretSource, SecretString};
 pub use webhook::{WebhookError, WebhookVerifier};

@@ -14,6 +14,7 @@ mod crypto_vectors;
 mod halo_client;
 mod halo_models;
 mod halo_vectors;
+mod lead_vectors;
 mod masking_properties;
 mod masking_vectors;
 mod vectors;
