@@ -16,8 +16,10 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod access;
 pub mod config;
 pub mod secret;
 
+pub use access::AccessError;
 pub use config::{Config, ConfigError, Finding};
 pub use secret::{SecretRef, SecretSource, SecretString};

@@ -453,7 +453,7 @@ impl Mfa {
 
 /// Whether `name` is a permission: dot-separated words of ASCII letters,
 /// digits, `_` and `-`, where the last word may be `*`; or `*` alone.
-fn is_permission(name: &str) -> bool {
+pub(crate) fn is_permission(name: &str) -> bool {
     let word = |w: &str| {
         !w.is_empty()
             && w.bytes()

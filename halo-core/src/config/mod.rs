@@ -76,6 +76,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
+pub(crate) use access::is_permission;
 pub use access::{
     ApiKeyAuth, ApiKeyRateLimit, AuthMethod, Authentication, Authorization, KeyRotation, Mfa,
     MfaMethod, OAuth2, Rbac, Role, TokenValidation,

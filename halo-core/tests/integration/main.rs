@@ -7,5 +7,6 @@
     reason = "test code: a failed expectation should stop the test"
 )]
 
+mod access_rbac;
 mod config_vectors;
 mod vectors;

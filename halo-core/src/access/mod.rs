@@ -1,0 +1,29 @@
+//! Access control: who may do what, and how callers prove who they are.
+//!
+//! - [`Policy`]: role-based access control compiled from
+//!   `security.authorization.rbac`; [`Policy::is_allowed`] by names costs a
+//!   few hash look-ups.
+//! - [`MfaPolicy`]: which roles need a second factor, and the enrolment
+//!   grace period of `security.mfa`.
+//! - [`Totp`]: RFC 6238 time-based codes that refuse a reused time step and
+//!   throttle repeated failures; [`OneTimeCodes`] for codes sent by SMS or
+//!   email; [`RecoveryCodes`] for single-use recovery codes. Delivering a
+//!   code is the application's job.
+//! - [`ApiKeyStore`]: recognisable API keys stored only as hashes, with
+//!   rotation and a grace period (`api_key` authentication method).
+//! - [`TokenValidator`]: signed JWT bearer tokens checked against a JSON Web
+//!   Key Set (`oauth2` authentication method).
+//!
+//! All of it is synchronous. Times are passed in as [`SystemTime`]
+//! arguments, so tests and replays control the clock; methods without a
+//! time argument read the system clock.
+//!
+//! Every failure is an [`AccessError`] with a stable code.
+//!
+//! [`SystemTime`]: std::time::SystemTime
+
+mod error;
+mod rbac;
+
+pub use error::AccessError;
+pub use rbac::{Decision, Grant, Policy, PolicyBuilder};

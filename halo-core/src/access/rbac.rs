@@ -1,0 +1,457 @@
+//! Role-based access control: a policy compiled once from the configured
+//! roles, then asked cheaply whether a role holds a permission.
+//!
+//! # Semantics
+//!
+//! - A role has its own permissions and those of every role it inherits,
+//!   transitively.
+//! - Permission names are dotted words (`data.view.readonly`). Granting a
+//!   name grants it and every name below it: `data.view` also grants
+//!   `data.view.readonly`, but not `data.viewer` or `data`.
+//! - `data.*` grants every name below `data` (`data.sync`, `data.view.raw`),
+//!   not `data` itself. `*` grants everything.
+//! - An unknown role, an unknown permission and a malformed permission name
+//!   (empty, a leading, trailing or doubled dot, a character other than
+//!   ASCII letters, digits, `_`, `-`) are denied. A `*` in a request is an
+//!   ordinary character: asking for `data.*` is allowed only to roles
+//!   granted `data.*`, `data` or `*`.
+//! - `enabled: false` in `security.authorization.rbac` means the deployment
+//!   does not check roles at all. [`Policy::from_config`] refuses to build a
+//!   policy from such a configuration (`access.rbac_disabled`) rather than
+//!   answer every question with "allowed", and
+//!   [`Config::posture`](crate::config::Config::posture) reports it as
+//!   `rbac.disabled`.
+//!
+//! There is no deny rule and no condition on attributes: a grant is all
+//! there is.
+
+use std::collections::{HashMap, VecDeque};
+
+use foldhash::fast::RandomState;
+
+use super::AccessError;
+use crate::config::{Config, Rbac, is_permission};
+
+/// A compiled role policy.
+///
+/// ```
+/// use halo_core::access::Policy;
+/// use halo_core::config::Config;
+///
+/// let policy = Policy::from_config(&Config::default())?;
+/// assert!(policy.is_allowed("admin", "data.view.readonly")); // via operator
+/// assert!(!policy.is_allowed("viewer", "data.sync"));
+///
+/// let decision = policy.decide(&["viewer", "operator"], "data.sync");
+/// let grant = decision.granted_by.unwrap();
+/// assert_eq!((grant.role.as_str(), grant.permission.as_str()), ("operator", "data.sync"));
+/// # Ok::<(), halo_core::access::AccessError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Policy {
+    roles: HashMap<Box<str>, CompiledRole, RandomState>,
+}
+
+/// The answer to [`Policy::decide`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    /// Whether the permission is granted.
+    pub allowed: bool,
+    /// The grant that allowed it, for the audit trail; `None` when denied.
+    pub granted_by: Option<Grant>,
+}
+
+/// One permission as written in one role.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grant {
+    /// The role whose permission list holds the grant (the asked role or one
+    /// it inherits).
+    pub role: String,
+    /// The permission as written there (`data.view`, `data.*`, `*`).
+    pub permission: String,
+}
+
+/// Builds a [`Policy`] in code.
+///
+/// ```
+/// use halo_core::access::Policy;
+///
+/// let policy = Policy::builder()
+///     .role("auditor", ["logs.view"], [])
+///     .role("lead", ["leads.*"], ["auditor"])
+///     .build()?;
+/// assert!(policy.is_allowed("lead", "logs.view"));
+/// # Ok::<(), halo_core::access::AccessError>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct PolicyBuilder {
+    roles: Vec<RoleSpec>,
+}
+
+#[derive(Debug, Clone)]
+struct RoleSpec {
+    name: String,
+    permissions: Vec<String>,
+    inherits: Vec<String>,
+}
+
+/// One role with its inherited grants merged in.
+#[derive(Debug, Clone)]
+struct CompiledRole {
+    /// Every grant of the role's closure, nearest role first.
+    grants: Vec<Grant>,
+    /// Grant roots (`data.view` for both `data.view` and `data.view.*`).
+    by_root: HashMap<Box<str>, Slot, RandomState>,
+    /// The grant of `*`, if any.
+    everything: Option<u32>,
+}
+
+/// The grants rooted at one name: the name itself (which also covers what
+/// is below it) and `name.*` (only what is below it).
+#[derive(Debug, Clone, Copy, Default)]
+struct Slot {
+    itself: Option<u32>,
+    below: Option<u32>,
+}
+
+impl Policy {
+    /// Builds the policy of `security.authorization.rbac`.
+    ///
+    /// Fails with `access.rbac_disabled` when the configuration turns role
+    /// checks off, `access.rbac_unknown_role` for inheritance from a role that
+    /// does not exist, and `access.rbac_cycle` for an inheritance cycle.
+    pub fn from_config(config: &Config) -> Result<Self, AccessError> {
+        let rbac = &config.security.authorization.rbac;
+        if !rbac.enabled {
+            return Err(AccessError::RbacDisabled);
+        }
+        Self::from_rbac(rbac)
+    }
+
+    /// Builds the policy of an `rbac` section's roles, whether or not it is
+    /// enabled.
+    pub fn from_rbac(rbac: &Rbac) -> Result<Self, AccessError> {
+        let mut builder = Self::builder();
+        for (name, role) in &rbac.roles {
+            builder = builder.role(name, &role.permissions, &role.inherits);
+        }
+        builder.build()
+    }
+
+    /// A builder with no roles.
+    pub fn builder() -> PolicyBuilder {
+        PolicyBuilder::default()
+    }
+
+    /// Whether `role` holds `permission`, directly or by inheritance.
+    #[inline]
+    pub fn is_allowed(&self, role: &str, permission: &str) -> bool {
+        self.find(role, permission).is_some()
+    }
+
+    /// Whether any of `roles` holds `permission`, and which grant allowed it.
+    /// Roles are tried in order; within a role, the most specific grant
+    /// wins, and among equal grants the nearest role (itself first, then
+    /// inherited roles breadth-first in `inherits` order).
+    pub fn decide<S: AsRef<str>>(&self, roles: &[S], permission: &str) -> Decision {
+        let granted_by = roles.iter().find_map(|role| {
+            let role = role.as_ref();
+            let index = self.find(role, permission)?;
+            self.roles
+                .get(role)
+                .and_then(|r| r.grants.get(index as usize))
+                .cloned()
+        });
+        Decision {
+            allowed: granted_by.is_some(),
+            granted_by,
+        }
+    }
+
+    /// Every permission `role` holds as written in its roles, sorted and
+    /// without repeats; `None` for an unknown role.
+    pub fn effective_permissions(&self, role: &str) -> Option<Vec<String>> {
+        let compiled = self.roles.get(role)?;
+        let mut out: Vec<String> = compiled
+            .grants
+            .iter()
+            .map(|g| g.permission.clone())
+            .collect();
+        out.sort();
+        out.dedup();
+        Some(out)
+    }
+
+    /// The role names, sorted.
+    pub fn roles(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self.roles.keys().map(AsRef::as_ref).collect();
+        names.sort_unstable();
+        names
+    }
+
+    /// The index (into the role's grants) of the grant allowing `permission`.
+    #[inline]
+    fn find(&self, role: &str, permission: &str) -> Option<u32> {
+        let compiled = self.roles.get(role)?;
+        if !is_request(permission) {
+            return None;
+        }
+        if let Some(slot) = compiled.by_root.get(permission) {
+            if let Some(index) = slot.itself {
+                return Some(index);
+            }
+        }
+        let bytes = permission.as_bytes();
+        let mut end = bytes.len();
+        while let Some(dot) = bytes[..end].iter().rposition(|&b| b == b'.') {
+            if let Some(slot) = compiled.by_root.get(&permission[..dot]) {
+                if let Some(index) = slot.itself.or(slot.below) {
+                    return Some(index);
+                }
+            }
+            end = dot;
+        }
+        compiled.everything
+    }
+}
+
+impl PolicyBuilder {
+    /// Adds a role with its own permissions and the roles it inherits from.
+    pub fn role<P, I>(mut self, name: &str, permissions: P, inherits: I) -> Self
+    where
+        P: IntoIterator,
+        P::Item: AsRef<str>,
+        I: IntoIterator,
+        I::Item: AsRef<str>,
+    {
+        self.roles.push(RoleSpec {
+            name: name.to_owned(),
+            permissions: permissions
+                .into_iter()
+                .map(|p| p.as_ref().to_owned())
+                .collect(),
+            inherits: inherits
+                .into_iter()
+                .map(|r| r.as_ref().to_owned())
+                .collect(),
+        });
+        self
+    }
+
+    /// Checks the roles and compiles them.
+    ///
+    /// Fails with `access.rbac_invalid_role` for an empty or repeated role
+    /// name, `access.rbac_invalid_permission` for a malformed permission,
+    /// `access.rbac_unknown_role` and `access.rbac_cycle`.
+    pub fn build(self) -> Result<Policy, AccessError> {
+        let index: HashMap<&str, usize> = self
+            .roles
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.name.as_str(), i))
+            .collect();
+        if index.len() != self.roles.len() || index.contains_key("") {
+            return Err(AccessError::InvalidRole);
+        }
+        for role in &self.roles {
+            if !role.permissions.iter().all(|p| is_permission(p)) {
+                return Err(AccessError::InvalidPermission {
+                    role: role.name.clone(),
+                });
+            }
+            if let Some(parent) = role
+                .inherits
+                .iter()
+                .find(|p| !index.contains_key(p.as_str()))
+            {
+                return Err(AccessError::UnknownParentRole {
+                    role: role.name.clone(),
+                    parent: parent.clone(),
+                });
+            }
+        }
+        self.check_cycles(&index)?;
+
+        let roles = self
+            .roles
+            .iter()
+            .enumerate()
+            .map(|(i, role)| (role.name.clone().into_boxed_str(), self.compile(i, &index)))
+            .collect();
+        Ok(Policy { roles })
+    }
+
+    /// Depth-first search in name order, so the reported cycle is stable.
+    fn check_cycles(&self, index: &HashMap<&str, usize>) -> Result<(), AccessError> {
+        #[derive(Clone, Copy, PartialEq)]
+        enum Mark {
+            New,
+            OnPath,
+            Done,
+        }
+        let mut marks = vec![Mark::New; self.roles.len()];
+        let mut order: Vec<usize> = (0..self.roles.len()).collect();
+        order.sort_by(|&a, &b| self.roles[a].name.cmp(&self.roles[b].name));
+
+        for start in order {
+            if marks[start] != Mark::New {
+                continue;
+            }
+            // (role, next parent to visit)
+            let mut path: Vec<(usize, usize)> = vec![(start, 0)];
+            marks[start] = Mark::OnPath;
+            while let Some(top) = path.last_mut() {
+                let role = top.0;
+                let Some(parent) = self.roles[role].inherits.get(top.1) else {
+                    marks[role] = Mark::Done;
+                    path.pop();
+                    continue;
+                };
+                top.1 += 1;
+                let parent = index[parent.as_str()];
+                match marks[parent] {
+                    Mark::Done => {}
+                    Mark::New => {
+                        marks[parent] = Mark::OnPath;
+                        path.push((parent, 0));
+                    }
+                    Mark::OnPath => {
+                        let from = path.iter().position(|&(r, _)| r == parent).unwrap_or(0);
+                        let mut cycle: Vec<String> = path[from..]
+                            .iter()
+                            .map(|&(r, _)| self.roles[r].name.clone())
+                            .collect();
+                        cycle.push(self.roles[parent].name.clone());
+                        return Err(AccessError::InheritanceCycle { cycle });
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Merges the grants of role `start` and every role it inherits,
+    /// breadth-first, so nearer roles win equal grants.
+    fn compile(&self, start: usize, index: &HashMap<&str, usize>) -> CompiledRole {
+        let mut seen = vec![false; self.roles.len()];
+        let mut queue = VecDeque::from([start]);
+        seen[start] = true;
+        let mut compiled = CompiledRole {
+            grants: Vec::new(),
+            by_root: HashMap::default(),
+            everything: None,
+        };
+
+        while let Some(current) = queue.pop_front() {
+            let role = &self.roles[current];
+            for permission in &role.permissions {
+                compiled.add(&role.name, permission);
+            }
+            for parent in &role.inherits {
+                let parent = index[parent.as_str()];
+                if !seen[parent] {
+                    seen[parent] = true;
+                    queue.push_back(parent);
+                }
+            }
+        }
+        compiled
+    }
+}
+
+impl CompiledRole {
+    fn add(&mut self, role: &str, permission: &str) {
+        let Ok(at) = u32::try_from(self.grants.len()) else {
+            return;
+        };
+        self.grants.push(Grant {
+            role: role.to_owned(),
+            permission: permission.to_owned(),
+        });
+        if permission == "*" {
+            self.everything.get_or_insert(at);
+        } else if let Some(root) = permission.strip_suffix(".*") {
+            let slot = self.by_root.entry(root.into()).or_default();
+            slot.below.get_or_insert(at);
+        } else {
+            let slot = self.by_root.entry(permission.into()).or_default();
+            slot.itself.get_or_insert(at);
+        }
+    }
+}
+
+/// Whether `name` can be asked about: non-empty dotted words without empty
+/// parts. `*` is allowed as an ordinary character.
+#[inline]
+fn is_request(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    let mut previous_dot = true;
+    for &b in bytes {
+        if b == b'.' {
+            if previous_dot {
+                return false;
+            }
+            previous_dot = true;
+        } else if b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'*' {
+            previous_dot = false;
+        } else {
+            return false;
+        }
+    }
+    !previous_dot
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn policy() -> Policy {
+        Policy::from_config(&Config::default()).unwrap()
+    }
+
+    #[test]
+    fn inheritance_is_transitive() {
+        let p = policy();
+        assert!(p.is_allowed("admin", "data.view.readonly"));
+        assert!(p.is_allowed("admin", "data.view"));
+        assert!(!p.is_allowed("viewer", "data.view"));
+        assert!(!p.is_allowed("nobody", "data.view"));
+    }
+
+    #[test]
+    fn below_a_grant_but_not_beside_it() {
+        let p = Policy::builder().role("r", ["data.view", "x.*"], Vec::<&str>::new());
+        let p = p.build().unwrap();
+        assert!(p.is_allowed("r", "data.view.readonly"));
+        assert!(!p.is_allowed("r", "data.viewer"));
+        assert!(!p.is_allowed("r", "data"));
+        assert!(p.is_allowed("r", "x.y.z"));
+        assert!(!p.is_allowed("r", "x"));
+        assert!(!p.is_allowed("r", "data.view."));
+        assert!(!p.is_allowed("r", ""));
+    }
+
+    #[test]
+    fn cycle_is_named() {
+        let err = Policy::builder()
+            .role("a", ["x"], ["b"])
+            .role("b", ["y"], ["c"])
+            .role("c", ["z"], ["a"])
+            .build()
+            .unwrap_err();
+        assert_eq!(err.code(), "access.rbac_cycle");
+        assert_eq!(
+            err.to_string(),
+            "roles inherit in a cycle: a -> b -> c -> a"
+        );
+    }
+
+    #[test]
+    fn disabled_rbac_builds_nothing() {
+        let config =
+            Config::from_json_str(r#"{"security":{"authorization":{"rbac":{"enabled":false}}}}"#)
+                .unwrap();
+        let err = Policy::from_config(&config).unwrap_err();
+        assert_eq!(err.code(), "access.rbac_disabled");
+    }
+}
