@@ -22,8 +22,22 @@
 //!
 //! [`SystemTime`]: std::time::SystemTime
 
+mod codes;
 mod error;
+mod mfa;
+mod otp_store;
+mod random;
 mod rbac;
+mod totp;
 
+pub use codes::{
+    CODE_DIGITS, DEFAULT_CODE_ATTEMPTS, DEFAULT_CODE_TTL, OneTimeCodes, RecoveryCodes,
+};
 pub use error::AccessError;
+pub use mfa::{MfaPolicy, MfaRequirement};
+pub use otp_store::{Failures, MemoryOtpStore, OtpStore};
 pub use rbac::{Decision, Grant, Policy, PolicyBuilder};
+pub use totp::{
+    DEFAULT_LOCKOUT, DEFAULT_MAX_FAILURES, DEFAULT_STEP, GENERATED_SECRET_BYTES, MIN_SECRET_BYTES,
+    Totp, TotpAlgorithm,
+};

@@ -8,5 +8,6 @@
 )]
 
 mod access_rbac;
+mod access_totp;
 mod config_vectors;
 mod vectors;
