@@ -22,6 +22,8 @@
 //!
 //! [`SystemTime`]: std::time::SystemTime
 
+mod api_key;
+mod api_key_file;
 mod codes;
 mod error;
 mod mfa;
@@ -30,6 +32,11 @@ mod random;
 mod rbac;
 mod totp;
 
+pub use api_key::{
+    ApiKeyBackend, ApiKeyRecord, ApiKeyStore, IssuedKey, KEY_LENGTH, KEY_PREFIX, KeyState,
+    KeyStatus, MemoryKeyBackend, VerifiedKey, parse_api_key,
+};
+pub use api_key_file::JsonFileKeyBackend;
 pub use codes::{
     CODE_DIGITS, DEFAULT_CODE_ATTEMPTS, DEFAULT_CODE_TTL, OneTimeCodes, RecoveryCodes,
 };

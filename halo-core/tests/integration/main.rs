@@ -7,6 +7,7 @@
     reason = "test code: a failed expectation should stop the test"
 )]
 
+mod access_api_key;
 mod access_rbac;
 mod access_totp;
 mod config_vectors;
