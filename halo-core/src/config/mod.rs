@@ -78,8 +78,8 @@ use serde::Serialize;
 
 pub(crate) use access::is_permission;
 pub use access::{
-    ApiKeyAuth, ApiKeyRateLimit, AuthMethod, Authentication, Authorization, KeyRotation, Mfa,
-    MfaMethod, OAuth2, Rbac, Role, TokenValidation,
+    ApiKeyAuth, ApiKeyRateLimit, AuthMethod, Authentication, Authorization, JwtAlgorithm,
+    KeyRotation, Mfa, MfaMethod, OAuth2, Rbac, Role, TokenValidation,
 };
 pub use error::{ConfigError, Problem, ProblemKind};
 pub use period::{Period, PeriodUnit};
@@ -219,6 +219,8 @@ impl Config {
                             .iter()
                             .map(|s| (format!("{at}.client_secret"), s)),
                     );
+                    let hs256 = o.token_validation.hs256_secret.iter();
+                    refs.extend(hs256.map(|s| (format!("{at}.token_validation.hs256_secret"), s)));
                 }
                 AuthMethod::ApiKey(k) => {
                     refs.extend(k.pepper.iter().map(|s| (format!("{at}.pepper"), s)));
