@@ -77,7 +77,7 @@ pub struct Grant {
 /// use halo_core::access::Policy;
 ///
 /// let policy = Policy::builder()
-///     .role("auditor", ["logs.view"], [])
+///     .role("auditor", ["logs.view"], [] as [&str; 0])
 ///     .role("lead", ["leads.*"], ["auditor"])
 ///     .build()?;
 /// assert!(policy.is_allowed("lead", "logs.view"));
