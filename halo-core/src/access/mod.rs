@@ -26,10 +26,12 @@ mod api_key;
 mod api_key_file;
 mod codes;
 mod error;
+mod jwks;
 mod mfa;
 mod otp_store;
 mod random;
 mod rbac;
+mod token;
 mod totp;
 
 pub use api_key::{
@@ -41,9 +43,16 @@ pub use codes::{
     CODE_DIGITS, DEFAULT_CODE_ATTEMPTS, DEFAULT_CODE_TTL, OneTimeCodes, RecoveryCodes,
 };
 pub use error::AccessError;
+#[cfg(feature = "jwks-http")]
+pub use jwks::HttpJwks;
+pub use jwks::{
+    DEFAULT_MAX_AGE, DEFAULT_MIN_REFRESH, Jwk, JwkSet, JwksCache, JwksSource, MAX_JWKS_BYTES,
+    StaticJwks,
+};
 pub use mfa::{MfaPolicy, MfaRequirement};
 pub use otp_store::{Failures, MemoryOtpStore, OtpStore};
 pub use rbac::{Decision, Grant, Policy, PolicyBuilder};
+pub use token::{TokenValidator, ValidatedToken};
 pub use totp::{
     DEFAULT_LOCKOUT, DEFAULT_MAX_FAILURES, DEFAULT_STEP, GENERATED_SECRET_BYTES, MIN_SECRET_BYTES,
     Totp, TotpAlgorithm,

@@ -396,7 +396,11 @@ impl TokenValidation {
             hs256_secret: o.secret("hs256_secret"),
         };
         if o.is_empty_list("algorithms") {
-            o.report_at("algorithms", ProblemKind::InvalidValue, "no algorithm is accepted");
+            o.report_at(
+                "algorithms",
+                ProblemKind::InvalidValue,
+                "no algorithm is accepted",
+            );
         }
         let hs256 = validation.algorithms.contains(&JwtAlgorithm::Hs256);
         if hs256 && validation.hs256_secret.is_none() {

@@ -9,6 +9,7 @@
 
 mod access_api_key;
 mod access_rbac;
+mod access_token;
 mod access_totp;
 mod config_vectors;
 mod vectors;
