@@ -155,10 +155,8 @@ impl JwksCache {
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         let fresh =
             state.keys.is_some() && now < state.fetched_at.saturating_add(self.max_age.as_secs());
-        if fresh {
-            if let Some(jwk) = state.keys.as_ref().and_then(|k| find(k, kid)) {
-                return Ok(jwk.clone());
-            }
+        if fresh && let Some(jwk) = state.keys.as_ref().and_then(|k| find(k, kid)) {
+            return Ok(jwk.clone());
         }
 
         let may_fetch = state

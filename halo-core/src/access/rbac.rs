@@ -26,6 +26,7 @@
 //! there is.
 
 use std::collections::{HashMap, VecDeque};
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
 
 use foldhash::fast::RandomState;
 
@@ -50,7 +51,25 @@ use crate::config::{Config, Rbac, is_permission};
 #[derive(Debug, Clone)]
 pub struct Policy {
     roles: HashMap<Box<str>, CompiledRole, RandomState>,
+    /// The answer for every role and every permission named in the policy,
+    /// keyed by one hash of both names, so the common check is one look-up.
+    answers: HashMap<u64, Answer, BuildHasherDefault<PassThrough>>,
+    pair_hasher: RandomState,
 }
+
+/// A precomputed answer for one (role, permission) pair.
+#[derive(Debug, Clone)]
+struct Answer {
+    role: Box<str>,
+    permission: Box<str>,
+    grant: Option<u32>,
+    /// Two pairs share the hash: look both up the slow way.
+    ambiguous: bool,
+}
+
+/// A hasher for keys that are already hashes.
+#[derive(Debug, Default, Clone, Copy)]
+struct PassThrough(u64);
 
 /// The answer to [`Policy::decide`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -192,22 +211,75 @@ impl Policy {
     /// The index (into the role's grants) of the grant allowing `permission`.
     #[inline]
     fn find(&self, role: &str, permission: &str) -> Option<u32> {
+        let hash = self.pair_hash(role, permission);
+        if let Some(answer) = self.answers.get(&hash)
+            && !answer.ambiguous
+            && *answer.role == *role
+            && *answer.permission == *permission
+        {
+            return answer.grant;
+        }
+        self.find_by_walking(role, permission)
+    }
+
+    fn pair_hash(&self, role: &str, permission: &str) -> u64 {
+        let mut hasher = self.pair_hasher.build_hasher();
+        hasher.write(role.as_bytes());
+        // 0xff never occurs in UTF-8, so ("ab", "c") and ("a", "bc") differ.
+        hasher.write_u8(0xff);
+        hasher.write(permission.as_bytes());
+        hasher.finish()
+    }
+
+    /// Precomputes the answer for every role and every permission name
+    /// written in the policy.
+    fn with_answers(mut self) -> Self {
+        let mut names: Vec<&str> = self
+            .roles
+            .values()
+            .flat_map(|r| r.grants.iter())
+            .map(|g| g.permission.as_str())
+            .filter(|p| *p != "*" && !p.ends_with(".*"))
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+
+        let mut answers: HashMap<u64, Answer, BuildHasherDefault<PassThrough>> = HashMap::default();
+        for role in self.roles.keys() {
+            for name in &names {
+                let answer = Answer {
+                    role: role.clone(),
+                    permission: (*name).into(),
+                    grant: self.find_by_walking(role, name),
+                    ambiguous: false,
+                };
+                answers
+                    .entry(self.pair_hash(role, name))
+                    .and_modify(|a| a.ambiguous = true)
+                    .or_insert(answer);
+            }
+        }
+        self.answers = answers;
+        self
+    }
+
+    fn find_by_walking(&self, role: &str, permission: &str) -> Option<u32> {
         let compiled = self.roles.get(role)?;
         if !is_request(permission) {
             return None;
         }
-        if let Some(slot) = compiled.by_root.get(permission) {
-            if let Some(index) = slot.itself {
-                return Some(index);
-            }
+        if let Some(slot) = compiled.by_root.get(permission)
+            && let Some(index) = slot.itself
+        {
+            return Some(index);
         }
         let bytes = permission.as_bytes();
         let mut end = bytes.len();
         while let Some(dot) = bytes[..end].iter().rposition(|&b| b == b'.') {
-            if let Some(slot) = compiled.by_root.get(&permission[..dot]) {
-                if let Some(index) = slot.itself.or(slot.below) {
-                    return Some(index);
-                }
+            if let Some(slot) = compiled.by_root.get(&permission[..dot])
+                && let Some(index) = slot.itself.or(slot.below)
+            {
+                return Some(index);
             }
             end = dot;
         }
@@ -278,7 +350,12 @@ impl PolicyBuilder {
             .enumerate()
             .map(|(i, role)| (role.name.clone().into_boxed_str(), self.compile(i, &index)))
             .collect();
-        Ok(Policy { roles })
+        let policy = Policy {
+            roles,
+            answers: HashMap::default(),
+            pair_hasher: RandomState::default(),
+        };
+        Ok(policy.with_answers())
     }
 
     /// Depth-first search in name order, so the reported cycle is stable.
@@ -401,6 +478,22 @@ fn is_request(name: &str) -> bool {
     !previous_dot
 }
 
+impl Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -429,6 +522,20 @@ mod tests {
         assert!(!p.is_allowed("r", "x"));
         assert!(!p.is_allowed("r", "data.view."));
         assert!(!p.is_allowed("r", ""));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn one_look_up_agrees_with_walking(
+            role in "(admin|operator|viewer|x)",
+            permission in "(data|view|sync|readonly|config|\\*)(\\.(data|view|sync|readonly|\\*)){0,3}",
+        ) {
+            let p = policy();
+            proptest::prop_assert_eq!(
+                p.find(&role, &permission),
+                p.find_by_walking(&role, &permission)
+            );
+        }
     }
 
     #[test]

@@ -254,10 +254,10 @@ impl TokenValidator {
                 .map_err(|_| AccessError::TokenAlgorithm);
         }
         let jwk = self.keys.key(kid, now)?;
-        if let Some(key_alg) = &jwk.common.key_algorithm {
-            if key_alg.to_string() != alg.as_str() {
-                return Err(AccessError::TokenAlgorithm);
-            }
+        if let Some(key_alg) = &jwk.common.key_algorithm
+            && key_alg.to_string() != alg.as_str()
+        {
+            return Err(AccessError::TokenAlgorithm);
         }
         let key = DecodingKey::from_jwk(&jwk).map_err(|_| AccessError::TokenAlgorithm)?;
         if key.family() != to_jsonwebtoken(alg).family() {
@@ -287,10 +287,10 @@ impl TokenValidator {
         }
 
         let issuer = claims.get("iss").and_then(Value::as_str).map(str::to_owned);
-        if let Some(expected) = &self.issuer {
-            if issuer.as_deref() != Some(expected.as_str()) {
-                return Err(AccessError::TokenIssuer);
-            }
+        if let Some(expected) = &self.issuer
+            && issuer.as_deref() != Some(expected.as_str())
+        {
+            return Err(AccessError::TokenIssuer);
         }
         if let Some(expected) = &self.audience {
             let matches = match claims.get("aud") {
