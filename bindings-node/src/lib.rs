@@ -3,5 +3,6 @@
 
 #![deny(clippy::all)]
 
+mod access;
 mod config;
 mod errors;

@@ -76,6 +76,13 @@ impl Config {
     }
 }
 
+impl Config {
+    /// The core configuration.
+    pub(crate) fn inner(&self) -> &halo_core::Config {
+        &self.inner
+    }
+}
+
 #[pymethods]
 impl Finding {
     fn __repr__(&self) -> String {

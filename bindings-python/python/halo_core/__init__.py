@@ -11,7 +11,45 @@ security guide::
         print(finding.severity, finding.code, finding.path)
 """
 
-from halo_core._native import Config, Finding, Problem, __version__
-from halo_core.errors import ConfigError, HaloCoreError
+from halo_core._native import (
+    ApiKeyStore,
+    Config,
+    Decision,
+    Finding,
+    Grant,
+    MemoryOtpStore,
+    MfaPolicy,
+    OneTimeCodes,
+    Policy,
+    Problem,
+    RecoveryCodes,
+    TokenValidator,
+    Totp,
+    ValidatedToken,
+    VerifiedKey,
+    __version__,
+)
+from halo_core.errors import AccessError, AccessSettingsError, ConfigError, HaloCoreError
 
-__all__ = ["Config", "ConfigError", "Finding", "HaloCoreError", "Problem", "__version__"]
+__all__ = [
+    "AccessError",
+    "AccessSettingsError",
+    "ApiKeyStore",
+    "Config",
+    "ConfigError",
+    "Decision",
+    "Finding",
+    "Grant",
+    "HaloCoreError",
+    "MemoryOtpStore",
+    "MfaPolicy",
+    "OneTimeCodes",
+    "Policy",
+    "Problem",
+    "RecoveryCodes",
+    "TokenValidator",
+    "Totp",
+    "ValidatedToken",
+    "VerifiedKey",
+    "__version__",
+]

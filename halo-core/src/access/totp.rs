@@ -61,6 +61,24 @@ pub enum TotpAlgorithm {
     Sha512,
 }
 
+impl TotpAlgorithm {
+    /// The algorithm's name in `otpauth://` URIs: `SHA1`, `SHA256`, `SHA512`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Sha1 => "SHA1",
+            Self::Sha256 => "SHA256",
+            Self::Sha512 => "SHA512",
+        }
+    }
+
+    /// The algorithm named `name` (`SHA1`, `SHA256`, `SHA512`).
+    pub fn from_name(name: &str) -> Option<Self> {
+        [Self::Sha1, Self::Sha256, Self::Sha512]
+            .into_iter()
+            .find(|a| a.as_str() == name)
+    }
+}
+
 /// A TOTP generator and verifier for one enrolled secret.
 ///
 /// ```
@@ -192,11 +210,7 @@ impl Totp {
     pub fn provisioning_uri(&self, issuer: &str, account: &str) -> SecretString {
         let encode = |s: &str| utf8_percent_encode(s, NON_ALPHANUMERIC).to_string();
         let secret = zeroize::Zeroizing::new(BASE32_NOPAD.encode(self.secret.expose_secret()));
-        let algorithm = match self.algorithm {
-            TotpAlgorithm::Sha1 => "SHA1",
-            TotpAlgorithm::Sha256 => "SHA256",
-            TotpAlgorithm::Sha512 => "SHA512",
-        };
+        let algorithm = self.algorithm.as_str();
         format!(
             "otpauth://totp/{}:{}?secret={}&issuer={}&algorithm={algorithm}&digits={}&period={}",
             encode(issuer),

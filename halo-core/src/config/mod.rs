@@ -51,6 +51,11 @@ macro_rules! choice {
             pub fn as_str(self) -> &'static str {
                 match self { $( Self::$variant => $text, )+ }
             }
+
+            /// The value spelt `text` in the configuration document.
+            pub fn from_name(text: &str) -> Option<Self> {
+                match text { $( $text => Some(Self::$variant), )+ _ => None }
+            }
         }
 
         impl ::serde::Serialize for $name {
