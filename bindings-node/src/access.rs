@@ -290,9 +290,8 @@ impl Totp {
 
 fn totp_algorithm(env: &Env, options: &TotpOptions) -> Result<core::TotpAlgorithm> {
     let name = options.algorithm.as_deref().unwrap_or("SHA1");
-    core::TotpAlgorithm::from_name(name).ok_or_else(|| {
-        throw_bad_argument(env, "algorithm must be `SHA1`, `SHA256` or `SHA512`")
-    })
+    core::TotpAlgorithm::from_name(name)
+        .ok_or_else(|| throw_bad_argument(env, "algorithm must be `SHA1`, `SHA256` or `SHA512`"))
 }
 
 fn mfa_method(env: &Env, name: &str) -> Result<MfaMethod> {
@@ -376,8 +375,8 @@ impl RecoveryCodes {
     /// `count` new codes and their stored form.
     #[napi]
     pub fn generate(env: Env, count: u32) -> Result<GeneratedRecoveryCodes> {
-        let (codes, stored) =
-            core::RecoveryCodes::generate(count as usize).map_err(|e| throw_access_error(&env, &e))?;
+        let (codes, stored) = core::RecoveryCodes::generate(count as usize)
+            .map_err(|e| throw_access_error(&env, &e))?;
         let stored = serde_json::to_string(&stored)
             .map_err(|_| throw_bad_argument(&env, "cannot serialise"))?;
         Ok(GeneratedRecoveryCodes {

@@ -54,7 +54,10 @@ impl Policy {
     fn new(roles: BTreeMap<String, BTreeMap<String, Vec<String>>>) -> PyResult<Self> {
         let mut builder = core::Policy::builder();
         for (name, role) in &roles {
-            if let Some(key) = role.keys().find(|k| *k != "permissions" && *k != "inherits") {
+            if let Some(key) = role
+                .keys()
+                .find(|k| *k != "permissions" && *k != "inherits")
+            {
                 return Err(bad_argument(&format!("unknown role field `{key}`")));
             }
             let empty = Vec::new();
@@ -143,7 +146,8 @@ impl MfaPolicy {
 }
 
 fn mfa_method(name: &str) -> PyResult<MfaMethod> {
-    MfaMethod::from_name(name).ok_or_else(|| bad_argument("method must be `totp`, `sms` or `email`"))
+    MfaMethod::from_name(name)
+        .ok_or_else(|| bad_argument("method must be `totp`, `sms` or `email`"))
 }
 
 /// Replay and throttling state of TOTP verification, in memory.
@@ -554,7 +558,9 @@ impl ValidatedToken {
     /// Raises `AccessError` (`access.token_missing_scope`) unless the token
     /// grants `scope`.
     fn require_scope(&self, scope: &str) -> PyResult<()> {
-        self.inner.require_scope(scope).map_err(|e| access_error(&e))
+        self.inner
+            .require_scope(scope)
+            .map_err(|e| access_error(&e))
     }
 }
 
