@@ -835,4 +835,13 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.ApiKeyStore = nativeBinding.ApiKeyStore
 module.exports.Config = nativeBinding.Config
+module.exports.MemoryOtpStore = nativeBinding.MemoryOtpStore
+module.exports.MfaPolicy = nativeBinding.MfaPolicy
+module.exports.OneTimeCodes = nativeBinding.OneTimeCodes
+module.exports.Policy = nativeBinding.Policy
+module.exports.RecoveryCodes = nativeBinding.RecoveryCodes
+module.exports.TokenValidator = nativeBinding.TokenValidator
+module.exports.Totp = nativeBinding.Totp
+module.exports.ValidatedToken = nativeBinding.ValidatedToken

@@ -22,7 +22,7 @@ const {
 const vectors = require('./vectors')
 
 const CASES = vectors.cases('access')
-const of = (prefix) => CASES.filter(([id]) => id.startsWith(prefix))
+const of = (prefix) => CASES.filter(([id]) => id.startsWith(`access/${prefix}`))
 
 function codeOf(fn) {
   try {

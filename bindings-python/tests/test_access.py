@@ -29,7 +29,11 @@ CASES = dict(vectors.cases("access"))
 
 
 def of(prefix: str) -> list[tuple[str, dict]]:
-    return [(i, c) for i, c in CASES.items() if i.startswith(prefix)]
+    return [(i, c) for i, c in CASES.items() if i.startswith(f"access/{prefix}")]
+
+
+def test_vectors_are_present() -> None:
+    assert len(of("rbac-")) >= 10 and len(of("totp-")) >= 20 and len(of("jwt-")) >= 30
 
 
 def build_policy(case: dict) -> Policy:

@@ -181,6 +181,9 @@ impl TokenValidator {
     /// Validates `token` at `now`. See the module documentation for the
     /// checks and their codes.
     pub fn validate_at(&self, token: &str, now: SystemTime) -> Result<ValidatedToken, AccessError> {
+        // jsonwebtoken cannot pick a backend when another crate of the build
+        // enables a second one; naming ours keeps it from failing then.
+        let _ = jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER.install_default();
         let now = unix_seconds(now);
         let (alg, kid) = self.header(token)?;
         let key = self.decoding_key(alg, kid.as_deref(), now)?;
@@ -191,7 +194,6 @@ impl TokenValidator {
         validation.validate_exp = false;
         validation.validate_nbf = false;
         validation.validate_aud = false;
-        let _ = jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER.install_default();
         let data =
             jsonwebtoken::decode::<Map<String, Value>>(token, &key, &validation).map_err(|e| {
                 match e.kind() {
@@ -244,7 +246,6 @@ impl TokenValidator {
         kid: Option<&str>,
         now: u64,
     ) -> Result<DecodingKey, AccessError> {
-        let _ = jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER.install_default();
         if alg == JwtAlgorithm::Hs256 {
             let secret = self
                 .hs256_secret
