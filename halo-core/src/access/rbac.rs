@@ -51,20 +51,23 @@ use crate::config::{Config, Rbac, is_permission};
 #[derive(Debug, Clone)]
 pub struct Policy {
     roles: HashMap<Box<str>, CompiledRole, RandomState>,
-    /// The answer for every role and every permission named in the policy,
-    /// keyed by one hash of both names, so the common check is one look-up.
+    /// The answers for every role and every grant root of the policy, keyed
+    /// by one hash of both names, so a check is one look-up per dot at most.
     answers: HashMap<u64, Answer, BuildHasherDefault<PassThrough>>,
     pair_hasher: RandomState,
+    /// Two pairs shared a hash (never seen in practice): every check walks.
+    walk_only: bool,
 }
 
-/// A precomputed answer for one (role, permission) pair.
+/// Precomputed answers for one role and one grant root.
 #[derive(Debug, Clone)]
 struct Answer {
     role: Box<str>,
-    permission: Box<str>,
-    grant: Option<u32>,
-    /// Two pairs share the hash: look both up the slow way.
-    ambiguous: bool,
+    root: Box<str>,
+    /// The grant allowing the root itself.
+    itself: Option<u32>,
+    /// The grant allowing a name below the root that is not itself a root.
+    below: Option<u32>,
 }
 
 /// A hasher for keys that are already hashes.
@@ -208,58 +211,83 @@ impl Policy {
         names
     }
 
-    /// The index (into the role's grants) of the grant allowing `permission`.
+    /// The index (into the role's grants) of the grant allowing `permission`:
+    /// the answer of the permission itself when it is a grant root, else the
+    /// `below` answer of its nearest ancestor that is one, else the `*`
+    /// answer (the root `""`).
     #[inline]
     fn find(&self, role: &str, permission: &str) -> Option<u32> {
-        let hash = self.pair_hash(role, permission);
-        if let Some(answer) = self.answers.get(&hash)
-            && !answer.ambiguous
-            && *answer.role == *role
-            && *answer.permission == *permission
-        {
-            return answer.grant;
+        if self.walk_only {
+            return self.find_by_walking(role, permission);
         }
-        self.find_by_walking(role, permission)
+        if let Some(answer) = self.answer(role, permission) {
+            return answer.itself;
+        }
+        if !is_request(permission) {
+            return None;
+        }
+        let bytes = permission.as_bytes();
+        let mut end = bytes.len();
+        while let Some(dot) = bytes[..end].iter().rposition(|&b| b == b'.') {
+            if let Some(answer) = self.answer(role, &permission[..dot]) {
+                return answer.below;
+            }
+            end = dot;
+        }
+        self.answer(role, "").and_then(|a| a.below)
     }
 
-    fn pair_hash(&self, role: &str, permission: &str) -> u64 {
+    #[inline]
+    fn answer(&self, role: &str, root: &str) -> Option<&Answer> {
+        let answer = self.answers.get(&self.pair_hash(role, root))?;
+        (*answer.role == *role && *answer.root == *root).then_some(answer)
+    }
+
+    fn pair_hash(&self, role: &str, root: &str) -> u64 {
         let mut hasher = self.pair_hasher.build_hasher();
         hasher.write(role.as_bytes());
         // 0xff never occurs in UTF-8, so ("ab", "c") and ("a", "bc") differ.
         hasher.write_u8(0xff);
-        hasher.write(permission.as_bytes());
+        hasher.write(root.as_bytes());
         hasher.finish()
     }
 
-    /// Precomputes the answer for every role and every permission name
-    /// written in the policy.
+    /// Precomputes the answers of every role for every grant root (`data.view`
+    /// for `data.view` and `data.view.*`, `""` for `*`).
     fn with_answers(mut self) -> Self {
-        let mut names: Vec<&str> = self
+        let mut roots: Vec<&str> = self
             .roles
             .values()
             .flat_map(|r| r.grants.iter())
             .map(|g| g.permission.as_str())
-            .filter(|p| *p != "*" && !p.ends_with(".*"))
+            .map(|p| match p {
+                "*" => "",
+                _ => p.strip_suffix(".*").unwrap_or(p),
+            })
             .collect();
-        names.sort_unstable();
-        names.dedup();
+        roots.push("");
+        roots.sort_unstable();
+        roots.dedup();
 
         let mut answers: HashMap<u64, Answer, BuildHasherDefault<PassThrough>> = HashMap::default();
-        for role in self.roles.keys() {
-            for name in &names {
+        let mut collided = false;
+        for (role, compiled) in &self.roles {
+            for root in &roots {
                 let answer = Answer {
                     role: role.clone(),
-                    permission: (*name).into(),
-                    grant: self.find_by_walking(role, name),
-                    ambiguous: false,
+                    root: (*root).into(),
+                    itself: if root.is_empty() {
+                        None
+                    } else {
+                        self.find_by_walking(role, root)
+                    },
+                    below: compiled.below(root),
                 };
-                answers
-                    .entry(self.pair_hash(role, name))
-                    .and_modify(|a| a.ambiguous = true)
-                    .or_insert(answer);
+                collided |= answers.insert(self.pair_hash(role, root), answer).is_some();
             }
         }
         self.answers = answers;
+        self.walk_only = collided;
         self
     }
 
@@ -354,6 +382,7 @@ impl PolicyBuilder {
             roles,
             answers: HashMap::default(),
             pair_hasher: RandomState::default(),
+            walk_only: true,
         };
         Ok(policy.with_answers())
     }
@@ -437,6 +466,27 @@ impl PolicyBuilder {
 }
 
 impl CompiledRole {
+    /// The grant allowing a name strictly below `root` that is not itself a
+    /// grant root: grants at `root`, then at its ancestors, then `*`.
+    fn below(&self, root: &str) -> Option<u32> {
+        if root.is_empty() {
+            return self.everything;
+        }
+        let slot = |name: &str| self.by_root.get(name).and_then(|s| s.itself.or(s.below));
+        if let Some(index) = slot(root) {
+            return Some(index);
+        }
+        let bytes = root.as_bytes();
+        let mut end = bytes.len();
+        while let Some(dot) = bytes[..end].iter().rposition(|&b| b == b'.') {
+            if let Some(index) = slot(&root[..dot]) {
+                return Some(index);
+            }
+            end = dot;
+        }
+        self.everything
+    }
+
     fn add(&mut self, role: &str, permission: &str) {
         let Ok(at) = u32::try_from(self.grants.len()) else {
             return;
@@ -531,6 +581,24 @@ mod tests {
             permission in "(data|view|sync|readonly|config|\\*)(\\.(data|view|sync|readonly|\\*)){0,3}",
         ) {
             let p = policy();
+            proptest::prop_assert_eq!(
+                p.find(&role, &permission),
+                p.find_by_walking(&role, &permission)
+            );
+        }
+
+        #[test]
+        fn one_look_up_agrees_with_walking_on_wildcards(
+            role in "(support|root|lead|importer|x)",
+            permission in "(tickets|leads|data|x|\\*)?(\\.(tickets|import|view|x|\\*|)){0,4}",
+        ) {
+            let p = Policy::builder()
+                .role("support", ["tickets.*", "data.view"], [] as [&str; 0])
+                .role("root", ["*", "x.y"], [] as [&str; 0])
+                .role("lead", ["leads.import", "data.*"], ["support"])
+                .role("importer", ["leads.*", "leads.import.x"], ["lead"])
+                .build()
+                .unwrap();
             proptest::prop_assert_eq!(
                 p.find(&role, &permission),
                 p.find_by_walking(&role, &permission)
