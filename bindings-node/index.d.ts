@@ -9,6 +9,25 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
+/** API keys kept as hashes, in memory or in a JSON file. */
+export declare class ApiKeyStore {
+  /**
+   * A store in memory, or in the JSON file at `path`, configured by the
+   * first `api_key` method of `config` (the guide's defaults without one).
+   */
+  constructor(config?: Config | undefined | null, path?: string | undefined | null)
+  /** Issues a key labelled `label`. */
+  issue(label: string, now?: number | undefined | null): IssuedKey
+  /** Checks a presented key; throws `access.api_key_*`. */
+  verify(key: string, now?: number | undefined | null): VerifiedKey
+  /** Issues a successor; the old key stays valid for the grace period. */
+  rotate(id: string, now?: number | undefined | null): IssuedKey
+  /** Refuses the key `id` from now on. */
+  revoke(id: string): void
+  /** Ids of active keys due for rotation. */
+  dueForRotation(now?: number | undefined | null): Array<string>
+}
+
 /**
  * Keyed, truncated HMAC-SHA256 of normalised values, for equality search
  * over encrypted emails and phones. Deterministic: it reveals which records
@@ -97,6 +116,64 @@ export declare class FieldCipher {
   get fields(): Array<string>
 }
 
+/** TOTP replay and throttling state, in memory. */
+export declare class MemoryOtpStore {
+  /** An empty store. */
+  constructor()
+}
+
+/** Which roles need a second factor. */
+export declare class MfaPolicy {
+  /** The policy of `security.mfa`. */
+  static fromConfig(config: Config): MfaPolicy
+  /** What an account with `role` must do at `now`. */
+  requirement(role: string, enrolled: boolean, accountCreatedAt: number, now: number): MfaRequirement
+}
+
+/** Pending 6-digit codes for the `sms` and `email` methods, kept hashed. */
+export declare class OneTimeCodes {
+  /**
+   * Codes valid `ttl` seconds (default 600), `attempts` wrong tries each
+   * (default 5).
+   */
+  constructor(ttl?: number | undefined | null, attempts?: number | undefined | null)
+  /** A new code for `account`, to send by `method` (`sms` or `email`). */
+  issue(account: string, method: string, now?: number | undefined | null): string
+  /** Consumes the pending code; returns its method. */
+  verify(account: string, code: string, now?: number | undefined | null): string
+}
+
+/** A compiled RBAC policy. */
+export declare class Policy {
+  /**
+   * Builds a policy from `{name: {permissions, inherits}}`; throws
+   * `access.rbac_cycle`, `access.rbac_unknown_role`, ...
+   */
+  constructor(roles: Record<string, RoleSpec>)
+  /** The policy of `security.authorization.rbac`. */
+  static fromConfig(config: Config): Policy
+  /** Whether `role` holds `permission`. */
+  isAllowed(role: string, permission: string): boolean
+  /** Whether any of `roles` holds `permission`, and which grant allowed it. */
+  decide(roles: Array<string>, permission: string): Decision
+  /** Every permission of `role`, sorted; `null` for an unknown role. */
+  effectivePermissions(role: string): Array<string> | null
+}
+
+/** Single-use recovery codes, stored as salted hashes. */
+export declare class RecoveryCodes {
+  /** `count` new codes and their stored form. */
+  static generate(count: number): GeneratedRecoveryCodes
+  /** Stored codes from their JSON form. */
+  static fromJson(text: string): RecoveryCodes
+  /** The stored form, JSON. */
+  toJson(): string
+  /** Uses up `code`; throws `access.otp_mismatch`. */
+  redeem(code: string): void
+  /** How many codes are left. */
+  remaining(): number
+}
+
 /**
  * A data key per data subject, wrapped by the keyring; `forget` destroys
  * it, so every envelope of that subject becomes unreadable.
@@ -124,6 +201,67 @@ export declare class SubjectKeys {
   rewrap(subject: string): boolean
 }
 
+/** Validates signed JWT bearer tokens. */
+export declare class TokenValidator {
+  /** A validator over the key set `jwksJson`. */
+  static fromJwks(jwksJson: string, options?: TokenOptions | undefined | null): TokenValidator
+  /**
+   * The validator of the first `oauth2` method of `config`, fetching keys
+   * from its `jwks_url`, or using `jwksJson` when given.
+   */
+  static fromConfig(config: Config, jwksJson?: string | undefined | null): TokenValidator
+  /** Also accepts HS256 tokens signed with the shared `secret`. */
+  dangerousAcceptHs256(secret: Buffer): void
+  /**
+   * Validates `token` at `now` (default: the system clock); throws
+   * `access.token_*`.
+   */
+  validate(token: string, now?: number | undefined | null): ValidatedToken
+}
+
+/** RFC 6238 time-based one-time passwords. */
+export declare class Totp {
+  /** A TOTP over raw secret bytes (at least 16). */
+  static fromBytes(secret: Buffer, options?: TotpOptions | undefined | null): Totp
+  /** A TOTP over a base32 secret as shown to users. */
+  static fromBase32(secret: string, options?: TotpOptions | undefined | null): Totp
+  /** A new random base32 secret (20 bytes). */
+  static generateSecret(): string
+  /** The code for the time step containing `at`. */
+  generate(at: number): string
+  /**
+   * Verifies `code` for `account`; throws `access.otp_mismatch`,
+   * `access.otp_reused` or `access.otp_throttled`.
+   */
+  verify(account: string, code: string, store: MemoryOtpStore, now?: number | undefined | null): void
+  /** The `otpauth://` URI for authenticator apps (contains the secret). */
+  provisioningUri(issuer: string, account: string): string
+}
+
+/** A token that passed validation. */
+export declare class ValidatedToken {
+  /** `sub`, when present. */
+  get subject(): string | null
+  /** `iss`, when present. */
+  get issuer(): string | null
+  /** `exp`, in Unix seconds. */
+  get expiresAt(): number
+  /** The granted scopes. */
+  get scopes(): Array<string>
+  /** Every claim, as JSON text. */
+  get claimsJson(): string
+  /** Throws `access.token_missing_scope` unless the token grants `scope`. */
+  requireScope(scope: string): void
+}
+
+/** The answer of `Policy.decide`. */
+export interface Decision {
+  /** Whether the permission is granted. */
+  allowed: boolean
+  /** The grant that allowed it; absent when denied. */
+  grantedBy?: Grant
+}
+
 /** A finding of `Config.posture()`. */
 export interface Finding {
   /** Stable code such as `mfa.admin_not_required`. */
@@ -136,6 +274,38 @@ export interface Finding {
   message: string
 }
 
+/** Recovery codes to show once, and the hashes to store. */
+export interface GeneratedRecoveryCodes {
+  /** The codes, `XXXXX-XXXXX`. */
+  codes: Array<string>
+  /** The stored form (JSON), for `RecoveryCodes.fromJson`. */
+  stored: string
+}
+
+/** The role and permission (as written there) that allowed a decision. */
+export interface Grant {
+  /** The role holding the grant. */
+  role: string
+  /** The permission as written in that role. */
+  permission: string
+}
+
+/** A newly issued API key, shown once. */
+export interface IssuedKey {
+  /** The key id (not secret). */
+  id: string
+  /** The whole key. */
+  key: string
+}
+
+/** What `MfaPolicy.requirement` asks of an account. */
+export interface MfaRequirement {
+  /** `not_required`, `required` or `in_grace`. */
+  kind: string
+  /** When the grace period ends (Unix seconds), for `in_grace`. */
+  until?: number
+}
+
 /** One problem of a configuration document that did not load. */
 export interface Problem {
   /** Dotted JSON path, list positions in brackets. */
@@ -146,4 +316,50 @@ export interface Problem {
   message: string
   /** How to fix it, such as "did you mean `burst_limit`?". */
   hint?: string
+}
+
+/** One role given to the `Policy` constructor. */
+export interface RoleSpec {
+  /** Dotted permission names, `prefix.*` or `*`. Default: none. */
+  permissions?: Array<string>
+  /** Roles whose permissions this role also has. Default: none. */
+  inherits?: Array<string>
+}
+
+/** Options of `TokenValidator.fromJwks`. */
+export interface TokenOptions {
+  /** Required `iss`. Default: none. */
+  issuer?: string
+  /** Required `aud`. Default: none. */
+  audience?: string
+  /** Clock skew in seconds. Default 30. */
+  leeway?: number
+  /** Accepted algorithms. Default `["RS256", "ES256"]`. */
+  algorithms?: Array<string>
+}
+
+/** Options of a `Totp`. */
+export interface TotpOptions {
+  /** `SHA1` (default), `SHA256` or `SHA512`. */
+  algorithm?: string
+  /** 6 (default) to 8. */
+  digits?: number
+  /** Time step in seconds. Default 30. */
+  step?: number
+  /** Failures before a lockout. Default 5. */
+  maxFailures?: number
+  /** Lockout in seconds. Default 300. */
+  lockout?: number
+}
+
+/** A key that passed `ApiKeyStore.verify`. */
+export interface VerifiedKey {
+  /** The key id. */
+  id: string
+  /** The label given at issue. */
+  label: string
+  /** `active` or `retiring`. */
+  status: string
+  /** When a retiring key stops working (Unix seconds). */
+  until?: number
 }

@@ -835,7 +835,16 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.ApiKeyStore = nativeBinding.ApiKeyStore
 module.exports.BlindIndex = nativeBinding.BlindIndex
 module.exports.Config = nativeBinding.Config
 module.exports.FieldCipher = nativeBinding.FieldCipher
+module.exports.MemoryOtpStore = nativeBinding.MemoryOtpStore
+module.exports.MfaPolicy = nativeBinding.MfaPolicy
+module.exports.OneTimeCodes = nativeBinding.OneTimeCodes
+module.exports.Policy = nativeBinding.Policy
+module.exports.RecoveryCodes = nativeBinding.RecoveryCodes
 module.exports.SubjectKeys = nativeBinding.SubjectKeys
+module.exports.TokenValidator = nativeBinding.TokenValidator
+module.exports.Totp = nativeBinding.Totp
+module.exports.ValidatedToken = nativeBinding.ValidatedToken

@@ -19,6 +19,16 @@ pub(crate) fn throw_crypto_error(env: &Env, err: &halo_core::CryptoError) -> Err
     throw_coded(env, err.code(), &err.to_string(), None)
 }
 
+/// Throws a core access error as an `Error` whose `code` is the core's code.
+pub(crate) fn throw_access_error(env: &Env, err: &halo_core::AccessError) -> Error {
+    throw_coded(env, err.code(), &err.to_string(), None)
+}
+
+/// Throws `access.invalid_argument` for an argument that cannot be converted.
+pub(crate) fn throw_bad_argument(env: &Env, message: &str) -> Error {
+    throw_coded(env, "access.invalid_argument", message, None)
+}
+
 fn throw_coded(env: &Env, code: &str, message: &str, problems: Option<Vec<Problem>>) -> Error {
     let thrown = env
         .create_error(Error::new(Status::GenericFailure, message))

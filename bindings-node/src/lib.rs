@@ -3,6 +3,7 @@
 
 #![deny(clippy::all)]
 
+mod access;
 mod config;
 mod crypto;
 mod errors;

@@ -5,6 +5,8 @@ use pyo3::prelude::*;
 pyo3::import_exception!(halo_core.errors, ConfigError);
 pyo3::import_exception!(halo_core.errors, CryptoError);
 pyo3::import_exception!(halo_core.errors, CryptoInputError);
+pyo3::import_exception!(halo_core.errors, AccessError);
+pyo3::import_exception!(halo_core.errors, AccessSettingsError);
 
 use crate::config::Problem;
 
@@ -28,4 +30,33 @@ pub(crate) fn crypto_error(err: &halo_core::CryptoError) -> PyErr {
         | "crypto.malformed_record" => CryptoInputError::new_err(args),
         _ => CryptoError::new_err(args),
     }
+}
+/// Raises a core access error: `halo_core.AccessSettingsError` (also a
+/// `ValueError`) for a bad policy or setting, `halo_core.AccessError` for a
+/// refused credential, both with the core's code.
+pub(crate) fn access_error(err: &halo_core::AccessError) -> PyErr {
+    use halo_core::AccessError as E;
+    let settings = matches!(
+        err,
+        E::UnknownParentRole { .. }
+            | E::InheritanceCycle { .. }
+            | E::InvalidPermission { .. }
+            | E::InvalidRole
+            | E::RbacDisabled
+            | E::InvalidOtpSettings(_)
+            | E::InvalidSecret
+            | E::InvalidTokenSettings(_)
+    );
+    let args = (err.to_string(), err.code());
+    if settings {
+        AccessSettingsError::new_err(args)
+    } else {
+        AccessError::new_err(args)
+    }
+}
+
+/// Raises `halo_core.AccessSettingsError` (`access.invalid_argument`) for an
+/// argument the binding cannot convert.
+pub(crate) fn bad_argument(message: &str) -> PyErr {
+    AccessSettingsError::new_err((message.to_owned(), "access.invalid_argument"))
 }

@@ -1,6 +1,7 @@
 //! The Python face of halo-core: argument and error conversion only. Every
 //! rule and default lives in the `halo-core` crate.
 
+mod access;
 mod config;
 mod crypto;
 mod errors;
@@ -17,5 +18,17 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<crypto::FieldCipher>()?;
     m.add_class::<crypto::BlindIndex>()?;
     m.add_class::<crypto::SubjectKeys>()?;
+    m.add_class::<access::Policy>()?;
+    m.add_class::<access::Decision>()?;
+    m.add_class::<access::Grant>()?;
+    m.add_class::<access::MfaPolicy>()?;
+    m.add_class::<access::MemoryOtpStore>()?;
+    m.add_class::<access::Totp>()?;
+    m.add_class::<access::OneTimeCodes>()?;
+    m.add_class::<access::RecoveryCodes>()?;
+    m.add_class::<access::ApiKeyStore>()?;
+    m.add_class::<access::VerifiedKey>()?;
+    m.add_class::<access::TokenValidator>()?;
+    m.add_class::<access::ValidatedToken>()?;
     Ok(())
 }

@@ -24,6 +24,7 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod access;
 pub mod config;
 pub mod crypto;
 pub mod halo;
@@ -34,6 +35,7 @@ pub mod sandbox;
 pub mod secret;
 pub mod webhook;
 
+pub use access::AccessError;
 pub use config::{Config, ConfigError, Finding};
 pub use crypto::{BlindIndex, CryptoError, FieldCipher, KeyId, KeyProvider, Keyring, SubjectKeys};
 pub use halo::{Client, HaloError, Opportunity, Site, Ticket, User};

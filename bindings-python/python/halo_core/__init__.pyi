@@ -1,6 +1,8 @@
 import os
 from typing import Any, Literal, Mapping
 
+from halo_core.errors import AccessError as AccessError
+from halo_core.errors import AccessSettingsError as AccessSettingsError
 from halo_core.errors import ConfigError as ConfigError
 from halo_core.errors import CryptoError as CryptoError
 from halo_core.errors import CryptoInputError as CryptoInputError
@@ -120,3 +122,152 @@ class SubjectKeys:
     def decrypt_record(self, subject: str, record: Mapping[str, Any]) -> dict[str, Any]: ...
     def forget(self, subject: str) -> bool: ...
     def rewrap(self, subject: str) -> bool: ...
+
+class Grant:
+    """The role and the permission, as written there, that allowed a decision."""
+
+    @property
+    def role(self) -> str: ...
+    @property
+    def permission(self) -> str: ...
+
+class Decision:
+    """The answer of :meth:`Policy.decide`."""
+
+    @property
+    def allowed(self) -> bool: ...
+    @property
+    def granted_by(self) -> Grant | None: ...
+
+class Policy:
+    """A compiled RBAC policy; raises :class:`AccessSettingsError` when built
+    from a broken one (``access.rbac_cycle``, ``access.rbac_unknown_role``)."""
+
+    def __init__(self, roles: dict[str, dict[str, list[str]]]) -> None:
+        """Roles as ``{"name": {"permissions": [...], "inherits": [...]}}``."""
+    @staticmethod
+    def from_config(config: Config) -> Policy:
+        """The policy of ``security.authorization.rbac``."""
+    def is_allowed(self, role: str, permission: str) -> bool: ...
+    def decide(self, roles: list[str], permission: str) -> Decision: ...
+    def effective_permissions(self, role: str) -> list[str] | None: ...
+    def roles(self) -> list[str]: ...
+
+class MfaPolicy:
+    """Which roles need a second factor; times are Unix seconds."""
+
+    @staticmethod
+    def from_config(config: Config) -> MfaPolicy: ...
+    def requirement(
+        self, role: str, enrolled: bool, account_created_at: int, now: int
+    ) -> tuple[Literal["not_required", "required", "in_grace"], int | None]: ...
+    def allows(self, method: Literal["totp", "sms", "email"]) -> bool: ...
+
+class MemoryOtpStore:
+    """TOTP replay and throttling state, in memory."""
+
+    def __init__(self) -> None: ...
+
+class Totp:
+    """RFC 6238 time-based one-time passwords (default SHA1, 6 digits, 30 s;
+    lockout of 300 s after 5 failures)."""
+
+    def __init__(
+        self,
+        secret: bytes,
+        algorithm: Literal["SHA1", "SHA256", "SHA512"] = "SHA1",
+        digits: int = 6,
+        step: int = 30,
+        max_failures: int = 5,
+        lockout: int = 300,
+    ) -> None: ...
+    @staticmethod
+    def from_base32(
+        secret: str,
+        algorithm: Literal["SHA1", "SHA256", "SHA512"] = "SHA1",
+        digits: int = 6,
+        step: int = 30,
+        max_failures: int = 5,
+        lockout: int = 300,
+    ) -> Totp: ...
+    @staticmethod
+    def generate_secret() -> str:
+        """A new random base32 secret of 20 bytes."""
+    def generate(self, at: int) -> str: ...
+    def verify(self, account: str, code: str, store: MemoryOtpStore, now: int | None = None) -> None:
+        """Raises :class:`AccessError` (``access.otp_mismatch``, ``access.otp_reused``,
+        ``access.otp_throttled``)."""
+    def provisioning_uri(self, issuer: str, account: str) -> str: ...
+
+class OneTimeCodes:
+    """6-digit codes for the ``sms`` and ``email`` methods, kept hashed."""
+
+    def __init__(self, ttl: int = 600, attempts: int = 5) -> None: ...
+    def issue(self, account: str, method: Literal["sms", "email"], now: int | None = None) -> str: ...
+    def verify(self, account: str, code: str, now: int | None = None) -> str: ...
+
+class RecoveryCodes:
+    """Single-use recovery codes, stored as salted hashes."""
+
+    @staticmethod
+    def generate(count: int) -> tuple[list[str], RecoveryCodes]: ...
+    @staticmethod
+    def from_json(text: str) -> RecoveryCodes: ...
+    def to_json(self) -> str: ...
+    def redeem(self, code: str) -> None: ...
+    def remaining(self) -> int: ...
+
+class VerifiedKey:
+    """A key that passed :meth:`ApiKeyStore.verify`."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def status(self) -> Literal["active", "retiring"]: ...
+    @property
+    def until(self) -> int | None: ...
+
+class ApiKeyStore:
+    """API keys kept as hashes, in memory or in a JSON file; times are Unix
+    seconds (default: now)."""
+
+    def __init__(self, config: Config | None = None, path: str | os.PathLike[str] | None = None) -> None: ...
+    def issue(self, label: str, now: int | None = None) -> tuple[str, str]: ...
+    def verify(self, key: str, now: int | None = None) -> VerifiedKey: ...
+    def rotate(self, id: str, now: int | None = None) -> tuple[str, str]: ...
+    def revoke(self, id: str) -> None: ...
+    def due_for_rotation(self, now: int | None = None) -> list[str]: ...
+
+class ValidatedToken:
+    """The claims of a bearer token that passed validation."""
+
+    @property
+    def subject(self) -> str | None: ...
+    @property
+    def issuer(self) -> str | None: ...
+    @property
+    def expires_at(self) -> int: ...
+    @property
+    def scopes(self) -> list[str]: ...
+    @property
+    def claims_json(self) -> str: ...
+    def require_scope(self, scope: str) -> None: ...
+
+class TokenValidator:
+    """Validates signed JWT bearer tokens against a JSON Web Key Set."""
+
+    def __init__(
+        self,
+        jwks_json: str,
+        issuer: str | None = None,
+        audience: str | None = None,
+        leeway: int = 30,
+        algorithms: list[str] = ["RS256", "ES256"],
+    ) -> None: ...
+    @staticmethod
+    def from_config(config: Config, jwks_json: str | None = None) -> TokenValidator: ...
+    def dangerous_accept_hs256(self, secret: bytes) -> None:
+        """Also accepts HS256 tokens signed with the shared ``secret``."""
+    def validate(self, token: str, now: int | None = None) -> ValidatedToken: ...

@@ -50,4 +50,23 @@ class CryptoInputError(CryptoError, ValueError):
     """
 
 
-__all__ = ["HaloCoreError", "ConfigError", "CryptoError", "CryptoInputError"]
+class AccessError(HaloCoreError):
+    """An access check or credential was refused: a wrong or reused code,
+    an unknown, expired or revoked API key, a bearer token that failed
+    validation (``access.token_expired``, ``access.api_key_unknown``, ...)."""
+
+
+class AccessSettingsError(AccessError, ValueError):
+    """An access policy or setting is invalid: an inheritance cycle, an
+    unknown parent role, a malformed permission, TOTP settings out of range
+    (``access.rbac_cycle``, ``access.otp_invalid_settings``, ...)."""
+
+
+__all__ = [
+    "AccessError",
+    "AccessSettingsError",
+    "ConfigError",
+    "CryptoError",
+    "CryptoInputError",
+    "HaloCoreError",
+]

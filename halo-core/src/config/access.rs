@@ -75,6 +75,35 @@ pub struct TokenValidation {
     /// Where the issuer's JSON Web Key Set is published. Default: none.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub jwks_url: Option<Url>,
+    /// Accepted signature algorithms (`algorithms`). Default `RS256`,
+    /// `ES256`. `HS256` needs `hs256_secret`, and `hs256_secret` needs
+    /// `HS256`.
+    pub algorithms: Vec<JwtAlgorithm>,
+    /// Reference to the shared secret of `HS256` tokens. Default: none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hs256_secret: Option<SecretRef>,
+}
+
+choice! {
+    /// A JWT signature algorithm (RFC 7518 names).
+    pub enum JwtAlgorithm {
+        /// RSASSA-PKCS1-v1_5 with SHA-256.
+        Rs256 = "RS256",
+        /// RSASSA-PKCS1-v1_5 with SHA-384.
+        Rs384 = "RS384",
+        /// RSASSA-PKCS1-v1_5 with SHA-512.
+        Rs512 = "RS512",
+        /// RSASSA-PSS with SHA-256.
+        Ps256 = "PS256",
+        /// ECDSA on P-256 with SHA-256.
+        Es256 = "ES256",
+        /// ECDSA on P-384 with SHA-384.
+        Es384 = "ES384",
+        /// Ed25519.
+        EdDsa = "EdDSA",
+        /// HMAC with SHA-256 over a shared secret.
+        Hs256 = "HS256",
+    }
 }
 
 /// The `api_key` method.
@@ -193,6 +222,8 @@ impl Default for TokenValidation {
             audience: None,
             leeway: Duration::from_secs(30),
             jwks_url: None,
+            algorithms: vec![JwtAlgorithm::Rs256, JwtAlgorithm::Es256],
+            hs256_secret: None,
         }
     }
 }
@@ -347,14 +378,40 @@ impl OAuth2 {
             client_id: o.string("client_id"),
             client_secret: o.secret("client_secret"),
             token_validation: o.section("token_validation", TokenValidation::default, |o| {
-                TokenValidation {
-                    issuer: o.string("issuer"),
-                    audience: o.string("audience"),
-                    leeway: Duration::from_secs(o.uint("leeway", 0..=300, 30)),
-                    jwks_url: o.url("jwks_url"),
-                }
+                TokenValidation::read(o)
             }),
         }
+    }
+}
+
+impl TokenValidation {
+    fn read(o: &mut Obj<'_>) -> Self {
+        let d = Self::default();
+        let validation = Self {
+            issuer: o.string("issuer"),
+            audience: o.string("audience"),
+            leeway: Duration::from_secs(o.uint("leeway", 0..=300, 30)),
+            jwks_url: o.url("jwks_url"),
+            algorithms: o.choices("algorithms", &d.algorithms),
+            hs256_secret: o.secret("hs256_secret"),
+        };
+        if o.is_empty_list("algorithms") {
+            o.report_at(
+                "algorithms",
+                ProblemKind::InvalidValue,
+                "no algorithm is accepted",
+            );
+        }
+        let hs256 = validation.algorithms.contains(&JwtAlgorithm::Hs256);
+        if hs256 && validation.hs256_secret.is_none() {
+            let message = "`HS256` is accepted but `hs256_secret` is not set";
+            o.report_at("algorithms", ProblemKind::Conflict, message);
+        }
+        if !hs256 && validation.hs256_secret.is_some() {
+            let message = "`hs256_secret` is set but `HS256` is not accepted";
+            o.report_at("hs256_secret", ProblemKind::Conflict, message);
+        }
+        validation
     }
 }
 
@@ -453,7 +510,7 @@ impl Mfa {
 
 /// Whether `name` is a permission: dot-separated words of ASCII letters,
 /// digits, `_` and `-`, where the last word may be `*`; or `*` alone.
-fn is_permission(name: &str) -> bool {
+pub(crate) fn is_permission(name: &str) -> bool {
     let word = |w: &str| {
         !w.is_empty()
             && w.bytes()

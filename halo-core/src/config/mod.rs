@@ -51,6 +51,11 @@ macro_rules! choice {
             pub fn as_str(self) -> &'static str {
                 match self { $( Self::$variant => $text, )+ }
             }
+
+            /// The value spelt `text` in the configuration document.
+            pub fn from_name(text: &str) -> Option<Self> {
+                match text { $( $text => Some(Self::$variant), )+ _ => None }
+            }
         }
 
         impl ::serde::Serialize for $name {
@@ -77,9 +82,10 @@ use std::path::Path;
 
 use serde::Serialize;
 
+pub(crate) use access::is_permission;
 pub use access::{
-    ApiKeyAuth, ApiKeyRateLimit, AuthMethod, Authentication, Authorization, KeyRotation, Mfa,
-    MfaMethod, OAuth2, Rbac, Role, TokenValidation,
+    ApiKeyAuth, ApiKeyRateLimit, AuthMethod, Authentication, Authorization, JwtAlgorithm,
+    KeyRotation, Mfa, MfaMethod, OAuth2, Rbac, Role, TokenValidation,
 };
 pub use error::{ConfigError, Problem, ProblemKind};
 pub use masking::{
@@ -222,6 +228,8 @@ impl Config {
                             .iter()
                             .map(|s| (format!("{at}.client_secret"), s)),
                     );
+                    let hs256 = o.token_validation.hs256_secret.iter();
+                    refs.extend(hs256.map(|s| (format!("{at}.token_validation.hs256_secret"), s)));
                 }
                 AuthMethod::ApiKey(k) => {
                     refs.extend(k.pepper.iter().map(|s| (format!("{at}.pepper"), s)));

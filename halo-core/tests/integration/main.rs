@@ -7,6 +7,10 @@
     reason = "test code: a failed expectation should stop the test"
 )]
 
+mod access_api_key;
+mod access_rbac;
+mod access_token;
+mod access_totp;
 mod config_vectors;
 mod crypto;
 mod crypto_vectors;
