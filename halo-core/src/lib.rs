@@ -17,7 +17,9 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod config;
+pub mod ratelimit;
 pub mod secret;
 
 pub use config::{Config, ConfigError, Finding};
+pub use ratelimit::{RateDecision, RateLimitError, RateLimiter, RateStore, Rule};
 pub use secret::{SecretRef, SecretSource, SecretString};

@@ -8,4 +8,9 @@
 )]
 
 mod config_vectors;
+#[cfg(feature = "redis")]
+mod ratelimit_redis;
+mod ratelimit_vectors;
+#[cfg(feature = "redis")]
+mod redis_server;
 mod vectors;
