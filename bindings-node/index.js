@@ -836,3 +836,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.Config = nativeBinding.Config
+module.exports.ManualClock = nativeBinding.ManualClock
+module.exports.RateLimiter = nativeBinding.RateLimiter
+module.exports.Rule = nativeBinding.Rule
+module.exports.clientIp = nativeBinding.clientIp

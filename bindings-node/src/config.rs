@@ -43,6 +43,13 @@ pub(crate) struct Problem {
     pub hint: Option<String>,
 }
 
+impl Config {
+    /// The core configuration.
+    pub(crate) fn inner(&self) -> &halo_core::Config {
+        &self.inner
+    }
+}
+
 #[napi]
 impl Config {
     /// The guide's configuration without its site-specific examples.

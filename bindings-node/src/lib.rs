@@ -5,3 +5,6 @@
 
 mod config;
 mod errors;
+mod ratelimit;
+
+pub use ratelimit::client_ip;

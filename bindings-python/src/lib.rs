@@ -3,6 +3,7 @@
 
 mod config;
 mod errors;
+mod ratelimit;
 
 use pyo3::prelude::*;
 
@@ -13,5 +14,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<config::Config>()?;
     m.add_class::<config::Finding>()?;
     m.add_class::<config::Problem>()?;
+    m.add_class::<ratelimit::Rule>()?;
+    m.add_class::<ratelimit::ManualClock>()?;
+    m.add_class::<ratelimit::RateLimiter>()?;
+    m.add_class::<ratelimit::RateDecision>()?;
+    m.add_function(wrap_pyfunction!(ratelimit::client_ip, m)?)?;
     Ok(())
 }

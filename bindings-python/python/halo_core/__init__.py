@@ -11,7 +11,31 @@ security guide::
         print(finding.severity, finding.code, finding.path)
 """
 
-from halo_core._native import Config, Finding, Problem, __version__
-from halo_core.errors import ConfigError, HaloCoreError
+from halo_core._native import (
+    Config,
+    Finding,
+    ManualClock,
+    Problem,
+    RateDecision,
+    RateLimiter,
+    Rule,
+    __version__,
+    client_ip,
+)
+from halo_core.errors import ConfigError, HaloCoreError, RateLimitError, RateLimitValueError
 
-__all__ = ["Config", "ConfigError", "Finding", "HaloCoreError", "Problem", "__version__"]
+__all__ = [
+    "Config",
+    "ConfigError",
+    "Finding",
+    "HaloCoreError",
+    "ManualClock",
+    "Problem",
+    "RateDecision",
+    "RateLimitError",
+    "RateLimitValueError",
+    "RateLimiter",
+    "Rule",
+    "__version__",
+    "client_ip",
+]

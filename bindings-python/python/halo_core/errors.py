@@ -36,4 +36,16 @@ class ConfigError(HaloCoreError, ValueError):
         self.problems = list(problems)
 
 
-__all__ = ["HaloCoreError", "ConfigError"]
+class RateLimitError(HaloCoreError):
+    """A rate-limit check failed because its store failed
+    (``ratelimit.store_unavailable``, ``ratelimit.store_failed``), with the
+    limiter failing closed."""
+
+
+class RateLimitValueError(RateLimitError, ValueError):
+    """A rate limiter was given a bad rule, rule name or key
+    (``ratelimit.unknown_rule``, ``ratelimit.duplicate_rule``,
+    ``ratelimit.invalid_rule``, ``ratelimit.key_too_long``)."""
+
+
+__all__ = ["HaloCoreError", "ConfigError", "RateLimitError", "RateLimitValueError"]

@@ -59,6 +59,23 @@ impl<'a> ClientInfo<'a> {
     }
 }
 
+impl ProxyHeader {
+    /// The header's name in lowercase: `x-forwarded-for` or `forwarded`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::XForwardedFor => "x-forwarded-for",
+            Self::Forwarded => "forwarded",
+        }
+    }
+
+    /// The header named `name`, in any case; `None` for another name.
+    pub fn from_name(name: &str) -> Option<Self> {
+        [Self::XForwardedFor, Self::Forwarded]
+            .into_iter()
+            .find(|h| h.as_str().eq_ignore_ascii_case(name))
+    }
+}
+
 impl TrustedProxies {
     /// Proxies in `networks` that write `header`.
     pub fn new(networks: Vec<IpNet>, header: ProxyHeader) -> Self {
@@ -105,10 +122,7 @@ where
     if !trusted.trust(remote) {
         return remote;
     }
-    let name = match trusted.header {
-        ProxyHeader::XForwardedFor => "x-forwarded-for",
-        ProxyHeader::Forwarded => "forwarded",
-    };
+    let name = trusted.header.as_str();
     let mut hops = Vec::new();
     for (key, value) in headers {
         if key.as_ref().trim().eq_ignore_ascii_case(name) {

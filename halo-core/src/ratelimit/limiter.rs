@@ -37,6 +37,23 @@ pub enum FailureMode {
     Open,
 }
 
+impl FailureMode {
+    /// `closed` or `open`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Closed => "closed",
+            Self::Open => "open",
+        }
+    }
+
+    /// The mode named `name` (`closed` or `open`); `None` for another name.
+    pub fn from_name(name: &str) -> Option<Self> {
+        [Self::Closed, Self::Open]
+            .into_iter()
+            .find(|m| m.as_str() == name)
+    }
+}
+
 /// Checks requests against named rules.
 #[derive(Debug, Clone)]
 pub struct RateLimiter {
