@@ -2,8 +2,8 @@
 
 use std::cell::Cell;
 use std::fmt;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// A source of the current time, in nanoseconds since the UNIX epoch.
@@ -66,26 +66,32 @@ impl ManualClock {
     }
 }
 
-/// How long a thread's wall-clock reading is extended on the cycle counter.
-const REANCHOR_AFTER: Duration = Duration::from_millis(100);
+/// How long a thread's wall-clock reading is extended on the cycle counter,
+/// in nanoseconds (100 ms).
+const REANCHOR_AFTER: u64 = 100_000_000;
+
+/// The cycle counter, calibrated once per process.
+static COUNTER: OnceLock<quanta::Clock> = OnceLock::new();
 
 thread_local! {
-    /// The wall clock read at an instant of the cycle counter.
-    static ANCHOR: Cell<Option<(u64, quanta::Instant)>> = const { Cell::new(None) };
+    /// The wall clock read at a raw reading of the cycle counter.
+    static ANCHOR: Cell<Option<(u64, u64)>> = const { Cell::new(None) };
 }
 
 impl Clock for SystemClock {
     fn now_nanos(&self) -> u64 {
-        let now = quanta::Instant::now();
-        ANCHOR.with(|anchor| match anchor.get() {
-            Some((wall, at)) if now.saturating_duration_since(at) < REANCHOR_AFTER => {
-                wall.saturating_add(saturating_nanos(now.saturating_duration_since(at)))
+        let counter = COUNTER.get_or_init(quanta::Clock::new);
+        let raw = counter.raw();
+        ANCHOR.with(|anchor| {
+            if let Some((wall, at)) = anchor.get() {
+                let elapsed = counter.delta_as_nanos(at, raw);
+                if elapsed < REANCHOR_AFTER {
+                    return wall.saturating_add(elapsed);
+                }
             }
-            _ => {
-                let wall = wall_clock_nanos();
-                anchor.set(Some((wall, now)));
-                wall
-            }
+            let wall = wall_clock_nanos();
+            anchor.set(Some((wall, raw)));
+            wall
         })
     }
 }

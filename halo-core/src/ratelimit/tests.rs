@@ -347,3 +347,32 @@ fn system_clock_follows_the_wall_clock() {
     );
     assert!(SystemClock.now_nanos() >= read);
 }
+
+#[test]
+fn memory_store_keeps_long_keys_apart_too() {
+    let store = MemoryStore::new();
+    let rule = Rule::per_hour(1);
+    let long = "x".repeat(100);
+    let longer = format!("{long}y");
+    assert!(matches!(
+        store.acquire("r", &rule, &long, T0),
+        Ok(Verdict::Allowed { .. })
+    ));
+    assert!(matches!(
+        store.acquire("r", &rule, &longer, T0),
+        Ok(Verdict::Allowed { .. })
+    ));
+    assert!(matches!(
+        store.acquire("r", &rule, &long, T0),
+        Ok(Verdict::Limited { .. })
+    ));
+    let edge = "z".repeat(45);
+    assert!(matches!(
+        store.acquire("r", &rule, &edge, T0),
+        Ok(Verdict::Allowed { .. })
+    ));
+    assert!(matches!(
+        store.acquire("r", &rule, &edge, T0),
+        Ok(Verdict::Limited { .. })
+    ));
+}
