@@ -17,7 +17,7 @@ const SHARDS: usize = 64;
 /// How many keys are compared to choose one to displace at the cap.
 const EVICTION_SAMPLE: usize = 16;
 /// The longest rule name and key kept inside an entry, in bytes.
-const INLINE_BYTES: usize = 46;
+const INLINE_BYTES: usize = 38;
 
 /// Key state in this process's memory.
 ///
