@@ -116,6 +116,21 @@ export declare class FieldCipher {
   get fields(): Array<string>
 }
 
+/**
+ * A clock that moves only when told to, for tests. Times are milliseconds
+ * since the UNIX epoch.
+ */
+export declare class ManualClock {
+  /** A clock at `ms` milliseconds after the UNIX epoch. */
+  constructor(ms: number)
+  /** Sets the time to `ms` milliseconds after the UNIX epoch. */
+  set(ms: number): void
+  /** Moves the time forward by `ms` milliseconds. */
+  advance(ms: number): void
+  /** Milliseconds since the UNIX epoch. */
+  get nowMs(): number
+}
+
 /** TOTP replay and throttling state, in memory. */
 export declare class MemoryOtpStore {
   /** An empty store. */
@@ -160,6 +175,32 @@ export declare class Policy {
   effectivePermissions(role: string): Array<string> | null
 }
 
+/** Checks requests against named rules (GCRA), in this process's memory. */
+export declare class RateLimiter {
+  /**
+   * A limiter of `rules` (name to `Rule`) on a memory store, reading the
+   * time from `clock` (default: the system clock). Throws
+   * `ratelimit.invalid_rule` for an impossible rule.
+   */
+  constructor(rules: Record<string, Rule>, options?: RateLimiterOptions | undefined | null, clock?: ManualClock | undefined | null)
+  /**
+   * The limiter of a configuration (`security.rate_limiting` and the
+   * `api_key` limits, as rule `api_key`), on a memory store, reading the
+   * time from `clock` (default: the system clock).
+   */
+  static fromConfig(config: Config, options?: RateLimiterOptions | undefined | null, clock?: ManualClock | undefined | null): RateLimiter
+  /**
+   * Counts one request of `key` under `rule` unless the client is exempt.
+   * Throws `ratelimit.unknown_rule`, `ratelimit.key_too_long`, or a store
+   * error when failing closed.
+   */
+  check(rule: string, key: string, client?: ClientInfo | undefined | null): RateDecision
+  /** Whether a client is on the allow-list. */
+  isExempt(client: ClientInfo): boolean
+  /** The rule names, in the order they were added. */
+  get ruleNames(): Array<string>
+}
+
 /** Single-use recovery codes, stored as salted hashes. */
 export declare class RecoveryCodes {
   /** `count` new codes and their stored form. */
@@ -172,6 +213,30 @@ export declare class RecoveryCodes {
   redeem(code: string): void
   /** How many codes are left. */
   remaining(): number
+}
+
+/**
+ * A rate limit: a sustained rate, a burst (requests allowed at once from an
+ * idle key; default 1) and an optional block (default none).
+ */
+export declare class Rule {
+  /** `requests` per second, burst 1, no block. */
+  static perSecond(requests: number): Rule
+  /** `requests` per minute, burst 1, no block. */
+  static perMinute(requests: number): Rule
+  /** `requests` per hour, burst 1, no block. */
+  static perHour(requests: number): Rule
+  /** The same rule with `burst`. */
+  withBurst(burst: number): Rule
+  /**
+   * The same rule where a refused key is blocked for `blockMs`
+   * milliseconds.
+   */
+  withBlock(blockMs: number): Rule
+  /** Milliseconds between two requests at the sustained rate. */
+  get emissionIntervalMs(): number
+  /** Requests allowed at once from an idle key. */
+  get burst(): number
 }
 
 /**
@@ -254,6 +319,21 @@ export declare class ValidatedToken {
   requireScope(scope: string): void
 }
 
+/** Who made a request. */
+export interface ClientInfo {
+  /** The client's address (see `clientIp`). Default: unknown. */
+  ip?: string
+  /** The `User-Agent` header. Default: none. */
+  userAgent?: string
+}
+
+/**
+ * The address of the client behind `remote`, reading `header`
+ * (`x-forwarded-for`, the default, or `forwarded`) only from `trusted`
+ * proxy networks (CIDR).
+ */
+export declare function clientIp(remote: string, headers: Array<Array<string>>, trusted: Array<string>, header?: string | undefined | null): string
+
 /** The answer of `Policy.decide`. */
 export interface Decision {
   /** Whether the permission is granted. */
@@ -316,6 +396,50 @@ export interface Problem {
   message: string
   /** How to fix it, such as "did you mean `burst_limit`?". */
   hint?: string
+}
+
+/** What a check decided. */
+export interface RateDecision {
+  /** `allowed`, `limited`, `blocked`, `exempt`, `unlimited` or `unchecked`. */
+  kind: string
+  /** Whether the request may proceed. */
+  allowed: boolean
+  /** The rule's burst, for counted requests. */
+  limit?: number
+  /** Requests still allowed now, when allowed. */
+  remaining?: number
+  /** Milliseconds until the whole burst is available again, when allowed. */
+  resetMs?: number
+  /** Milliseconds to wait, when limited or blocked. */
+  retryAfterMs?: number
+  /** When the block ends, in milliseconds since the UNIX epoch. */
+  untilMs?: number
+  /** The store error's code, when unchecked (failing open). */
+  code?: string
+  /**
+   * Response headers: `RateLimit-Limit`, `RateLimit-Remaining`,
+   * `RateLimit-Reset`, `Retry-After`, as they apply.
+   */
+  headers: Record<string, string>
+}
+
+/** Options of `new RateLimiter` and `RateLimiter.fromConfig`. */
+export interface RateLimiterOptions {
+  /**
+   * Networks (CIDR) whose requests are exempt. Default: none; ignored by
+   * `fromConfig`, which reads the whitelist.
+   */
+  exemptNetworks?: Array<string>
+  /**
+   * User agents (exact match) whose requests are exempt. Default: none;
+   * ignored by `fromConfig`.
+   */
+  exemptUserAgents?: Array<string>
+  /**
+   * `closed` (default: a store failure throws) or `open` (a store failure
+   * allows the request as `unchecked`).
+   */
+  failureMode?: string
 }
 
 /** One role given to the `Policy` constructor. */

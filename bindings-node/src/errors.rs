@@ -29,6 +29,17 @@ pub(crate) fn throw_bad_argument(env: &Env, message: &str) -> Error {
     throw_coded(env, "access.invalid_argument", message, None)
 }
 
+/// Throws a core rate-limit error as an `Error` whose `code` is the core's
+/// code (`ratelimit.unknown_rule`, `ratelimit.store_unavailable`, ...).
+pub(crate) fn throw_ratelimit_error(env: &Env, err: &halo_core::RateLimitError) -> Error {
+    throw_coded(env, err.code(), &err.to_string(), None)
+}
+
+/// Throws an `Error` for a bad argument, with the code `invalid_argument`.
+pub(crate) fn throw_invalid_argument(env: &Env, message: &str) -> Error {
+    throw_coded(env, "invalid_argument", message, None)
+}
+
 fn throw_coded(env: &Env, code: &str, message: &str, problems: Option<Vec<Problem>>) -> Error {
     let thrown = env
         .create_error(Error::new(Status::GenericFailure, message))

@@ -7,3 +7,6 @@ mod access;
 mod config;
 mod crypto;
 mod errors;
+mod ratelimit;
+
+pub use ratelimit::client_ip;

@@ -7,6 +7,8 @@ pyo3::import_exception!(halo_core.errors, CryptoError);
 pyo3::import_exception!(halo_core.errors, CryptoInputError);
 pyo3::import_exception!(halo_core.errors, AccessError);
 pyo3::import_exception!(halo_core.errors, AccessSettingsError);
+pyo3::import_exception!(halo_core.errors, RateLimitError);
+pyo3::import_exception!(halo_core.errors, RateLimitValueError);
 
 use crate::config::Problem;
 
@@ -59,4 +61,14 @@ pub(crate) fn access_error(err: &halo_core::AccessError) -> PyErr {
 /// argument the binding cannot convert.
 pub(crate) fn bad_argument(message: &str) -> PyErr {
     AccessSettingsError::new_err((message.to_owned(), "access.invalid_argument"))
+}
+/// Raises a core rate-limit error: `RateLimitError` for store failures,
+/// `RateLimitValueError` (also a `ValueError`) for bad rules, names and keys.
+pub(crate) fn ratelimit_error(err: &halo_core::RateLimitError) -> PyErr {
+    let args = (err.to_string(), err.code());
+    if err.is_store_failure() {
+        RateLimitError::new_err(args)
+    } else {
+        RateLimitValueError::new_err(args)
+    }
 }

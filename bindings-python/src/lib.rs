@@ -5,6 +5,7 @@ mod access;
 mod config;
 mod crypto;
 mod errors;
+mod ratelimit;
 
 use pyo3::prelude::*;
 
@@ -30,5 +31,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<access::VerifiedKey>()?;
     m.add_class::<access::TokenValidator>()?;
     m.add_class::<access::ValidatedToken>()?;
+    m.add_class::<ratelimit::Rule>()?;
+    m.add_class::<ratelimit::ManualClock>()?;
+    m.add_class::<ratelimit::RateLimiter>()?;
+    m.add_class::<ratelimit::RateDecision>()?;
+    m.add_function(wrap_pyfunction!(ratelimit::client_ip, m)?)?;
     Ok(())
 }

@@ -30,6 +30,7 @@ pub mod crypto;
 pub mod halo;
 pub mod lead;
 pub mod masking;
+pub mod ratelimit;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 pub mod secret;
@@ -43,5 +44,6 @@ pub use halo::{Client, HaloError, Opportunity, Site, Ticket, User};
 pub use halo::{HaloClient, HaloClientBuilder};
 pub use lead::{Lead, LeadError, LeadSchema, ValidLead, Violation};
 pub use masking::{Masker, MaskingError};
+pub use ratelimit::{RateDecision, RateLimitError, RateLimiter, RateStore, Rule};
 pub use secret::{SecretRef, SecretSource, SecretString};
 pub use webhook::{WebhookError, WebhookVerifier};

@@ -1,5 +1,9 @@
 import os
 from typing import Any, Literal, Mapping
+import datetime
+import ipaddress
+from collections.abc import Mapping, Sequence
+from typing import Literal
 
 from halo_core.errors import AccessError as AccessError
 from halo_core.errors import AccessSettingsError as AccessSettingsError
@@ -7,6 +11,8 @@ from halo_core.errors import ConfigError as ConfigError
 from halo_core.errors import CryptoError as CryptoError
 from halo_core.errors import CryptoInputError as CryptoInputError
 from halo_core.errors import HaloCoreError as HaloCoreError
+from halo_core.errors import RateLimitError as RateLimitError
+from halo_core.errors import RateLimitValueError as RateLimitValueError
 
 __version__: str
 
@@ -271,3 +277,85 @@ class TokenValidator:
     def dangerous_accept_hs256(self, secret: bytes) -> None:
         """Also accepts HS256 tokens signed with the shared ``secret``."""
     def validate(self, token: str, now: int | None = None) -> ValidatedToken: ...
+
+class ManualClock:
+    """A clock that moves only when told to, for tests."""
+
+    def __init__(self, since_epoch: datetime.timedelta) -> None: ...
+    def set(self, since_epoch: datetime.timedelta) -> None: ...
+    def advance(self, by: datetime.timedelta) -> None: ...
+    @property
+    def now(self) -> datetime.timedelta:
+        """The current time, since the UNIX epoch."""
+
+class RateDecision:
+    """What a check decided."""
+
+    @property
+    def kind(self) -> Literal["allowed", "limited", "blocked", "exempt", "unlimited", "unchecked"]: ...
+    @property
+    def allowed(self) -> bool:
+        """Whether the request may proceed."""
+    @property
+    def limit(self) -> int | None:
+        """The rule's burst, for counted requests."""
+    @property
+    def remaining(self) -> int | None:
+        """Requests still allowed now, when allowed."""
+    @property
+    def reset(self) -> datetime.timedelta | None:
+        """Time until the whole burst is available again, when allowed."""
+    @property
+    def retry_after(self) -> datetime.timedelta | None:
+        """Time to wait, when limited or blocked."""
+    @property
+    def until(self) -> datetime.datetime | None:
+        """When the block ends, when blocked."""
+    @property
+    def code(self) -> str | None:
+        """The store error's code, when unchecked (failing open)."""
+    @property
+    def headers(self) -> list[tuple[str, str]]:
+        """``RateLimit-Limit``, ``RateLimit-Remaining``, ``RateLimit-Reset``
+        and ``Retry-After`` as they apply."""
+
+class RateLimiter:
+    """Checks requests against named rules (GCRA), in memory."""
+
+    def __init__(
+        self,
+        rules: Mapping[str, Rule],
+        *,
+        exempt_networks: Sequence[str] = (),
+        exempt_user_agents: Sequence[str] = (),
+        clock: ManualClock | None = None,
+        failure_mode: Literal["closed", "open"] = "closed",
+    ) -> None:
+        """Raises :class:`RateLimitValueError` for an impossible rule."""
+    @staticmethod
+    def from_config(
+        config: Config,
+        *,
+        clock: ManualClock | None = None,
+        failure_mode: Literal["closed", "open"] = "closed",
+    ) -> RateLimiter:
+        """The limiter of ``security.rate_limiting`` and the ``api_key``
+        limits (rule ``api_key``)."""
+    def check(
+        self, rule: str, key: str, *, ip: _Address | None = None, user_agent: str | None = None
+    ) -> RateDecision:
+        """Counts one request of ``key`` under ``rule`` unless exempt; raises
+        :class:`RateLimitValueError` (unknown rule, key over 512 bytes) or
+        :class:`RateLimitError` (store failure when failing closed)."""
+    def is_exempt(self, *, ip: _Address | None = None, user_agent: str | None = None) -> bool: ...
+    @property
+    def rule_names(self) -> list[str]: ...
+
+def client_ip(
+    remote: _Address,
+    headers: Sequence[tuple[str, str]],
+    trusted: Sequence[str],
+    header: Literal["x-forwarded-for", "forwarded"] = "x-forwarded-for",
+) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
+    """The client's address behind ``remote``, reading ``header`` only from
+    trusted proxy networks."""

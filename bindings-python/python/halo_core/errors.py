@@ -62,6 +62,18 @@ class AccessSettingsError(AccessError, ValueError):
     (``access.rbac_cycle``, ``access.otp_invalid_settings``, ...)."""
 
 
+class RateLimitError(HaloCoreError):
+    """A rate-limit check failed because its store failed
+    (``ratelimit.store_unavailable``, ``ratelimit.store_failed``), with the
+    limiter failing closed."""
+
+
+class RateLimitValueError(RateLimitError, ValueError):
+    """A rate limiter was given a bad rule, rule name or key
+    (``ratelimit.unknown_rule``, ``ratelimit.duplicate_rule``,
+    ``ratelimit.invalid_rule``, ``ratelimit.key_too_long``)."""
+
+
 __all__ = [
     "AccessError",
     "AccessSettingsError",
@@ -69,4 +81,6 @@ __all__ = [
     "CryptoError",
     "CryptoInputError",
     "HaloCoreError",
+    "RateLimitError",
+    "RateLimitValueError",
 ]

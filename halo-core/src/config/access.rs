@@ -141,8 +141,8 @@ pub struct ApiKeyRateLimit {
     pub enabled: bool,
     /// Sustained rate (1 to 10 000 000). Default 1000 per hour.
     pub requests_per_hour: u32,
-    /// Requests allowed at once above the sustained rate (1 to 1 000 000).
-    /// Default 100.
+    /// Requests an idle key may make at the same instant (1 to 1 000 000).
+    /// Default 100. See [`crate::ratelimit`].
     pub burst_limit: u32,
 }
 

@@ -39,8 +39,9 @@ pub struct RateRule {
     pub requests: u32,
     /// The period of the sustained rate.
     pub per: RatePeriod,
-    /// Requests allowed at once above the sustained rate (`burst_limit`, 1 to
-    /// 1 000 000).
+    /// Requests an idle key may make at the same instant (`burst_limit`, 1
+    /// to 1 000 000); after them, one per [`RateRule::emission_interval`].
+    /// See [`crate::ratelimit`].
     pub burst_limit: u32,
     /// How long a key stays refused after it exceeds the rule
     /// (`block_duration_minutes`, 1 to 10 080). Default: no block.

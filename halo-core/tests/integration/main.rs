@@ -21,6 +21,11 @@ mod halo_vectors;
 mod lead_vectors;
 mod masking_properties;
 mod masking_vectors;
+#[cfg(feature = "redis")]
+mod ratelimit_redis;
+mod ratelimit_vectors;
+#[cfg(feature = "redis")]
+mod redis_server;
 mod vectors;
 mod webhook_props;
 mod webhook_vectors;

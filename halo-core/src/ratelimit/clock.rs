@@ -1,0 +1,119 @@
+//! Where a limiter reads the time.
+
+use std::cell::Cell;
+use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// A source of the current time, in nanoseconds since the UNIX epoch.
+///
+/// Wall-clock time is used (not a monotonic clock) because a Redis store
+/// shares key state between processes and hosts: their clocks must agree
+/// (NTP), and a skew of `d` between two replicas shifts the limit by `d`.
+pub trait Clock: Send + Sync + fmt::Debug {
+    /// Nanoseconds since the UNIX epoch; 0 for a clock set before 1970.
+    fn now_nanos(&self) -> u64;
+}
+
+/// The system's wall clock, read cheaply.
+///
+/// Each thread reads the wall clock at most every 100 ms and adds the time
+/// elapsed since on the processor's cycle counter (through `quanta`, which
+/// falls back to the operating system's monotonic clock where the counter
+/// is unreliable). A step of the wall clock (an NTP correction) is thus
+/// seen within 100 ms, and the counter's drift over 100 ms is negligible.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+/// A clock that moves only when told to, for tests and simulations.
+///
+/// Clones share one time, so a test keeps a clone and hands another to the
+/// limiter.
+#[derive(Debug, Clone, Default)]
+pub struct ManualClock {
+    nanos: Arc<AtomicU64>,
+}
+
+impl ManualClock {
+    /// A clock at `since_epoch` after the UNIX epoch.
+    pub fn new(since_epoch: Duration) -> Self {
+        let clock = Self::default();
+        clock.set(since_epoch);
+        clock
+    }
+
+    /// Sets the time to `since_epoch` after the UNIX epoch (saturating at
+    /// about the year 2554).
+    pub fn set(&self, since_epoch: Duration) {
+        self.nanos
+            .store(saturating_nanos(since_epoch), Ordering::SeqCst);
+    }
+
+    /// Moves the time forward by `by`.
+    pub fn advance(&self, by: Duration) {
+        let by = saturating_nanos(by);
+        let _ = self
+            .nanos
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+                Some(n.saturating_add(by))
+            });
+    }
+
+    /// The current time, since the UNIX epoch.
+    pub fn elapsed(&self) -> Duration {
+        Duration::from_nanos(self.nanos.load(Ordering::SeqCst))
+    }
+}
+
+/// How long a thread's wall-clock reading is extended on the cycle counter,
+/// in nanoseconds (100 ms).
+const REANCHOR_AFTER: u64 = 100_000_000;
+
+/// The cycle counter, calibrated once per process.
+static COUNTER: OnceLock<quanta::Clock> = OnceLock::new();
+
+thread_local! {
+    /// The wall clock read at a raw reading of the cycle counter.
+    static ANCHOR: Cell<Option<(u64, u64)>> = const { Cell::new(None) };
+}
+
+impl Clock for SystemClock {
+    fn now_nanos(&self) -> u64 {
+        let counter = COUNTER.get_or_init(quanta::Clock::new);
+        let raw = counter.raw();
+        ANCHOR.with(|anchor| {
+            if let Some((wall, at)) = anchor.get() {
+                let elapsed = counter.delta_as_nanos(at, raw);
+                if elapsed < REANCHOR_AFTER {
+                    return wall.saturating_add(elapsed);
+                }
+            }
+            let wall = wall_clock_nanos();
+            anchor.set(Some((wall, raw)));
+            wall
+        })
+    }
+}
+
+fn wall_clock_nanos() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, saturating_nanos)
+}
+
+impl Clock for ManualClock {
+    fn now_nanos(&self) -> u64 {
+        self.nanos.load(Ordering::SeqCst)
+    }
+}
+
+/// `d` in whole nanoseconds, saturating at `u64::MAX`.
+pub(crate) fn saturating_nanos(d: Duration) -> u64 {
+    u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
+}
+
+/// The instant `nanos` after the UNIX epoch.
+pub(crate) fn system_time(nanos: u64) -> SystemTime {
+    UNIX_EPOCH + Duration::from_nanos(nanos)
+}
