@@ -5,6 +5,8 @@ use pyo3::prelude::*;
 pyo3::import_exception!(halo_core.errors, ConfigError);
 pyo3::import_exception!(halo_core.errors, CryptoError);
 pyo3::import_exception!(halo_core.errors, CryptoInputError);
+pyo3::import_exception!(halo_core.errors, WebhookError);
+pyo3::import_exception!(halo_core.errors, WebhookInputError);
 
 use crate::config::Problem;
 
@@ -27,5 +29,16 @@ pub(crate) fn crypto_error(err: &halo_core::CryptoError) -> PyErr {
         | "crypto.invalid_index_length"
         | "crypto.malformed_record" => CryptoInputError::new_err(args),
         _ => CryptoError::new_err(args),
+    }
+}
+
+/// Raises a core webhook error as `halo_core.WebhookError`, or as
+/// `halo_core.WebhookInputError` (also a `ValueError`) when a setting given
+/// to a constructor cannot be used.
+pub(crate) fn webhook_error(err: &halo_core::WebhookError) -> PyErr {
+    let args = (err.to_string(), err.code());
+    match err.code() {
+        "webhook.invalid_setting" => WebhookInputError::new_err(args),
+        _ => WebhookError::new_err(args),
     }
 }

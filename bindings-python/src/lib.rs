@@ -4,6 +4,7 @@
 mod config;
 mod crypto;
 mod errors;
+mod webhook;
 
 use pyo3::prelude::*;
 
@@ -17,5 +18,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<crypto::FieldCipher>()?;
     m.add_class::<crypto::BlindIndex>()?;
     m.add_class::<crypto::SubjectKeys>()?;
+    m.add_class::<webhook::Signature>()?;
+    m.add_class::<webhook::Provider>()?;
+    m.add_class::<webhook::WebhookVerifier>()?;
+    m.add_class::<webhook::WebhookSigner>()?;
+    m.add_class::<webhook::Verified>()?;
     Ok(())
 }

@@ -17,10 +17,22 @@ from halo_core._native import (
     FieldCipher,
     Finding,
     Problem,
+    Provider,
+    Signature,
     SubjectKeys,
+    Verified,
+    WebhookSigner,
+    WebhookVerifier,
     __version__,
 )
-from halo_core.errors import ConfigError, CryptoError, CryptoInputError, HaloCoreError
+from halo_core.errors import (
+    ConfigError,
+    CryptoError,
+    CryptoInputError,
+    HaloCoreError,
+    WebhookError,
+    WebhookInputError,
+)
 
 __all__ = [
     "BlindIndex",
@@ -32,6 +44,13 @@ __all__ = [
     "Finding",
     "HaloCoreError",
     "Problem",
+    "Provider",
+    "Signature",
     "SubjectKeys",
+    "Verified",
+    "WebhookError",
+    "WebhookInputError",
+    "WebhookSigner",
+    "WebhookVerifier",
     "__version__",
 ]
