@@ -839,3 +839,6 @@ module.exports.BlindIndex = nativeBinding.BlindIndex
 module.exports.Config = nativeBinding.Config
 module.exports.FieldCipher = nativeBinding.FieldCipher
 module.exports.SubjectKeys = nativeBinding.SubjectKeys
+module.exports.Verified = nativeBinding.Verified
+module.exports.WebhookSigner = nativeBinding.WebhookSigner
+module.exports.WebhookVerifier = nativeBinding.WebhookVerifier

@@ -205,6 +205,7 @@ impl WebhookVerifier {
         &self,
         env: Env,
         body: Uint8Array,
+        #[napi(ts_arg_type = "Record<string, string | string[]> | Array<[string, string]>")]
         headers: Headers,
         options: Option<VerifyOptions>,
     ) -> Result<Verified> {
@@ -218,6 +219,7 @@ impl WebhookVerifier {
         &self,
         env: Env,
         body: Uint8Array,
+        #[napi(ts_arg_type = "Record<string, string | string[]> | Array<[string, string]>")]
         headers: Headers,
         options: Option<VerifyOptions>,
     ) -> Result<Verified> {
@@ -338,7 +340,7 @@ impl WebhookSigner {
         body: Uint8Array,
         id: Option<String>,
         timestamp: Option<i64>,
-    ) -> Result<Vec<Vec<String>>> {
+    ) -> Result<Vec<(String, String)>> {
         let timestamp = match timestamp {
             Some(t) => u64::try_from(t).map_err(|_| setting("a timestamp is negative".into())),
             None => Ok(unix_now()),
@@ -346,7 +348,7 @@ impl WebhookSigner {
         let headers =
             timestamp.and_then(|t| self.inner.sign(id.as_deref().unwrap_or(""), t, &body));
         let headers = headers.map_err(|e| throw_webhook_error(&env, &e))?;
-        Ok(headers.into_iter().map(|(n, v)| vec![n, v]).collect())
+        Ok(headers)
     }
 }
 
