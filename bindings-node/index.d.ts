@@ -319,6 +319,97 @@ export declare class ValidatedToken {
   requireScope(scope: string): void
 }
 
+/** What a successful verification establishes. */
+export declare class Verified {
+  /** The provider checked against; `null` for the default. */
+  get provider(): string | null
+  /**
+   * How the delivery authenticated (`generic`, `standard_webhooks`,
+   * `stripe`, `github`, `basic`, `api_key`); `null` for a provider that
+   * accepts unauthenticated deliveries.
+   */
+  get scheme(): string | null
+  /**
+   * The delivery id claimed in the replay guard (Standard Webhooks
+   * `webhook-id`, or `sig_` and 32 hex digits); `null` for Basic and
+   * API-key deliveries.
+   */
+  get id(): string | null
+  /** The signed timestamp in Unix seconds, for schemes that sign one. */
+  get timestamp(): number | null
+  /** The fields as a plain object. */
+  toJSON(): any
+}
+
+/**
+ * Produces the headers that authenticate a delivery (for tests and for
+ * sending webhooks). Basic and API-key headers carry the credential.
+ */
+export declare class WebhookSigner {
+  /** A signer for a signature method, using its secrets. */
+  static fromSignature(signature: SignatureOptions): WebhookSigner
+  /** A signer that sends HTTP Basic credentials. */
+  static basic(username: string, password: string): WebhookSigner
+  /** A signer that sends `key` in header `header`. */
+  static apiKey(header: string, key: string): WebhookSigner
+  /**
+   * A signer for the signature method of `provider` (`null` for the
+   * default) in `security.webhooks`; secrets as in
+   * `WebhookVerifier.fromConfig`.
+   */
+  static fromConfig(config: Config, provider?: string | undefined | null, secrets?: Record<string, string> | undefined | null): WebhookSigner
+  /** The scheme of the headers produced. */
+  get scheme(): string
+  /**
+   * The `[name, value]` headers for a delivery of `body`. `id` is used
+   * by Standard Webhooks only; `timestamp` (Unix seconds, default now)
+   * by the schemes that sign one.
+   */
+  sign(body: Uint8Array, id?: string | undefined | null, timestamp?: number | undefined | null): Array<[string, string]>
+}
+
+/**
+ * Verifies inbound deliveries on their raw body bytes: source network,
+ * user agent, body size, headers, timestamp tolerance, signature in
+ * constant time against every active secret, then a replay guard in
+ * memory. Build one at start-up and share it.
+ */
+export declare class WebhookVerifier {
+  /** A verifier for the providers given in code. */
+  constructor(options?: VerifierOptions | undefined | null)
+  /**
+   * The verifier of `security.webhooks`. Secret references are resolved
+   * from `secrets` (environment variable name to value) when given,
+   * otherwise from the process environment and files.
+   */
+  static fromConfig(config: Config, secrets?: Record<string, string> | undefined | null): WebhookVerifier
+  /**
+   * Verifies a delivery; throws an `Error` with the `code` of the first
+   * failed check.
+   */
+  verify(body: Uint8Array, headers: Record<string, string | string[]> | Array<[string, string]>, options?: VerifyOptions | undefined | null): Verified
+  /**
+   * Like `verify`, but accepts a signed timestamp at any distance from
+   * now: only for stored deliveries checked again later, or for tests.
+   */
+  verifyIgnoringTimestamp(body: Uint8Array, headers: Record<string, string | string[]> | Array<[string, string]>, options?: VerifyOptions | undefined | null): Verified
+  /**
+   * Releases the replay claim of a delivery the caller failed to
+   * process, so that the sender's retry is accepted.
+   */
+  release(verified: Verified): void
+  /** The names of the named providers, sorted. */
+  get providerNames(): Array<string>
+}
+
+/** HTTP Basic credentials. */
+export interface BasicCredentials {
+  /** The user name. */
+  username: string
+  /** The password. */
+  password: string
+}
+
 /** Who made a request. */
 export interface ClientInfo {
   /** The client's address (see `clientIp`). Default: unknown. */
@@ -398,6 +489,37 @@ export interface Problem {
   hint?: string
 }
 
+/**
+ * One sender's checks. Any one of its methods (signature, API keys,
+ * Basic) may authenticate a delivery.
+ */
+export interface ProviderOptions {
+  /** A signature method. */
+  signature?: SignatureOptions
+  /** Accepted API keys (several during a rotation). */
+  apiKeys?: Array<string>
+  /** The header carrying an API key. Default `X-API-Key`. */
+  apiKeyHeader?: string
+  /** HTTP Basic credentials (what HaloPSA sends). */
+  basic?: BasicCredentials
+  /**
+   * CIDRs or addresses, v4 or v6. Once given, deliveries from elsewhere
+   * or without an address are refused.
+   */
+  allowNetworks?: Array<string>
+  /** The exact `User-Agent` required. */
+  expectedUserAgent?: string
+  /** How far a signed timestamp may be from now, in seconds. Default 300. */
+  toleranceSecs?: number
+  /** The largest body accepted, checked before hashing. Default 1 MiB. */
+  maxBodyBytes?: number
+  /**
+   * Accepts deliveries without authentication. Anyone who can reach the
+   * endpoint can then forge deliveries.
+   */
+  dangerousAcceptUnauthenticated?: boolean
+}
+
 /** What a check decided. */
 export interface RateDecision {
   /** `allowed`, `limited`, `blocked`, `exempt`, `unlimited` or `unchecked`. */
@@ -450,6 +572,23 @@ export interface RoleSpec {
   inherits?: Array<string>
 }
 
+/** A signature method: one scheme and its active secrets. */
+export interface SignatureOptions {
+  /** `generic`, `standard_webhooks`, `stripe` or `github`. */
+  scheme: string
+  /**
+   * Active secrets (several during a rotation). Standard Webhooks
+   * secrets are `whsec_` and base64; the others are used as given.
+   */
+  secrets: Array<string>
+  /** Overrides the scheme's signature header. */
+  header?: string
+  /** `generic` only: signs and reads a timestamp in this header. */
+  timestampHeader?: string
+  /** `generic` only: `hex` (default) or `base64`. */
+  encoding?: string
+}
+
 /** Options of `TokenValidator.fromJwks`. */
 export interface TokenOptions {
   /** Required `iss`. Default: none. */
@@ -486,4 +625,32 @@ export interface VerifiedKey {
   status: string
   /** When a retiring key stops working (Unix seconds). */
   until?: number
+}
+
+/** The providers of a verifier built in code. */
+export interface VerifierOptions {
+  /** The provider of deliveries that name none. */
+  default?: ProviderOptions
+  /** Named providers. */
+  providers?: Record<string, ProviderOptions>
+  /** How many deliveries the replay guard in memory remembers. */
+  replayCapacity?: number
+  /**
+   * Accepts a delivery as often as it is sent. Only for callers that
+   * de-duplicate deliveries themselves.
+   */
+  dangerousWithoutReplayGuard?: boolean
+}
+
+/** Where a delivery came from and when it is checked. */
+export interface VerifyOptions {
+  /**
+   * The client address. One that does not parse as an IP address
+   * counts as no address, which a provider with an allow-list refuses.
+   */
+  remoteAddr?: string
+  /** The named provider to check against; absent for the default. */
+  provider?: string
+  /** The verifier's clock in Unix seconds; default the system clock. */
+  now?: number
 }

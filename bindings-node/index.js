@@ -851,4 +851,7 @@ module.exports.SubjectKeys = nativeBinding.SubjectKeys
 module.exports.TokenValidator = nativeBinding.TokenValidator
 module.exports.Totp = nativeBinding.Totp
 module.exports.ValidatedToken = nativeBinding.ValidatedToken
+module.exports.Verified = nativeBinding.Verified
+module.exports.WebhookSigner = nativeBinding.WebhookSigner
+module.exports.WebhookVerifier = nativeBinding.WebhookVerifier
 module.exports.clientIp = nativeBinding.clientIp

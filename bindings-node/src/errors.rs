@@ -40,6 +40,12 @@ pub(crate) fn throw_invalid_argument(env: &Env, message: &str) -> Error {
     throw_coded(env, "invalid_argument", message, None)
 }
 
+/// Throws a core webhook error as an `Error` whose `code` is the core's
+/// code (`webhook.signature_mismatch`, `webhook.replayed`, ...).
+pub(crate) fn throw_webhook_error(env: &Env, err: &halo_core::WebhookError) -> Error {
+    throw_coded(env, err.code(), &err.to_string(), None)
+}
+
 fn throw_coded(env: &Env, code: &str, message: &str, problems: Option<Vec<Problem>>) -> Error {
     let thrown = env
         .create_error(Error::new(Status::GenericFailure, message))

@@ -8,5 +8,6 @@ mod config;
 mod crypto;
 mod errors;
 mod ratelimit;
+mod webhook;
 
 pub use ratelimit::client_ip;

@@ -9,6 +9,8 @@ pyo3::import_exception!(halo_core.errors, AccessError);
 pyo3::import_exception!(halo_core.errors, AccessSettingsError);
 pyo3::import_exception!(halo_core.errors, RateLimitError);
 pyo3::import_exception!(halo_core.errors, RateLimitValueError);
+pyo3::import_exception!(halo_core.errors, WebhookError);
+pyo3::import_exception!(halo_core.errors, WebhookInputError);
 
 use crate::config::Problem;
 
@@ -62,6 +64,7 @@ pub(crate) fn access_error(err: &halo_core::AccessError) -> PyErr {
 pub(crate) fn bad_argument(message: &str) -> PyErr {
     AccessSettingsError::new_err((message.to_owned(), "access.invalid_argument"))
 }
+
 /// Raises a core rate-limit error: `RateLimitError` for store failures,
 /// `RateLimitValueError` (also a `ValueError`) for bad rules, names and keys.
 pub(crate) fn ratelimit_error(err: &halo_core::RateLimitError) -> PyErr {
@@ -70,5 +73,16 @@ pub(crate) fn ratelimit_error(err: &halo_core::RateLimitError) -> PyErr {
         RateLimitError::new_err(args)
     } else {
         RateLimitValueError::new_err(args)
+    }
+}
+
+/// Raises a core webhook error as `halo_core.WebhookError`, or as
+/// `halo_core.WebhookInputError` (also a `ValueError`) when a setting given
+/// to a constructor cannot be used.
+pub(crate) fn webhook_error(err: &halo_core::WebhookError) -> PyErr {
+    let args = (err.to_string(), err.code());
+    match err.code() {
+        "webhook.invalid_setting" => WebhookInputError::new_err(args),
+        _ => WebhookError::new_err(args),
     }
 }

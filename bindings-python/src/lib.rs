@@ -6,6 +6,7 @@ mod config;
 mod crypto;
 mod errors;
 mod ratelimit;
+mod webhook;
 
 use pyo3::prelude::*;
 
@@ -36,5 +37,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<ratelimit::RateLimiter>()?;
     m.add_class::<ratelimit::RateDecision>()?;
     m.add_function(wrap_pyfunction!(ratelimit::client_ip, m)?)?;
+    m.add_class::<webhook::Signature>()?;
+    m.add_class::<webhook::Provider>()?;
+    m.add_class::<webhook::WebhookVerifier>()?;
+    m.add_class::<webhook::WebhookSigner>()?;
+    m.add_class::<webhook::Verified>()?;
     Ok(())
 }

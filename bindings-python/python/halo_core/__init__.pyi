@@ -1,9 +1,9 @@
 import os
-from typing import Any, Literal, Mapping
+from typing import Any, Iterable, Literal, Mapping, Union
 import datetime
 import ipaddress
 from collections.abc import Mapping, Sequence
-from typing import Literal
+from typing import Any, Iterable, Literal, Mapping, Union
 
 from halo_core.errors import AccessError as AccessError
 from halo_core.errors import AccessSettingsError as AccessSettingsError
@@ -13,6 +13,8 @@ from halo_core.errors import CryptoInputError as CryptoInputError
 from halo_core.errors import HaloCoreError as HaloCoreError
 from halo_core.errors import RateLimitError as RateLimitError
 from halo_core.errors import RateLimitValueError as RateLimitValueError
+from halo_core.errors import WebhookError as WebhookError
+from halo_core.errors import WebhookInputError as WebhookInputError
 
 __version__: str
 
@@ -359,3 +361,146 @@ def client_ip(
 ) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
     """The client's address behind ``remote``, reading ``header`` only from
     trusted proxy networks."""
+
+SchemeName = Literal["generic", "standard_webhooks", "stripe", "github", "basic", "api_key"]
+"""How a delivery authenticated."""
+
+Headers = Union[
+    Mapping[str, str],
+    Iterable[tuple[Union[str, bytes], Union[str, bytes]]],
+]
+"""A mapping (``dict``, Flask's or Starlette's ``request.headers``; its
+``items()`` are read) or ``(name, value)`` pairs. Names are compared without
+regard to case; a header the verifier needs that appears twice is refused."""
+
+class Signature:
+    """A signature method: one scheme and its active secrets (several during
+    a rotation). Only HMAC-SHA256 is supported."""
+
+    def __init__(
+        self,
+        scheme: Literal["generic", "standard_webhooks", "stripe", "github"],
+        secrets: list[str | bytes],
+        *,
+        header: str | None = None,
+        timestamp_header: str | None = None,
+        encoding: Literal["hex", "base64"] | None = None,
+    ) -> None:
+        """Standard Webhooks secrets are ``whsec_`` and base64; the others
+        are used as given. ``header`` overrides the scheme's header;
+        ``timestamp_header`` and ``encoding`` are for ``generic`` only.
+        Raises :class:`WebhookInputError`."""
+    @property
+    def scheme(self) -> str: ...
+
+class Provider:
+    """One sender's checks. Any one of its methods (signature, API keys,
+    Basic) may authenticate a delivery."""
+
+    def __init__(
+        self,
+        signature: Signature | None = None,
+        *,
+        api_keys: list[str] = ...,
+        api_key_header: str = "X-API-Key",
+        basic: tuple[str, str] | None = None,
+        allow_networks: list[str] = ...,
+        expected_user_agent: str | None = None,
+        tolerance: int | None = None,
+        max_body_bytes: int | None = None,
+        dangerous_accept_unauthenticated: bool = False,
+    ) -> None:
+        """``allow_networks`` are CIDRs or addresses (v4 or v6); once given,
+        deliveries from elsewhere or without an address are refused.
+        ``tolerance`` defaults to 300 s, ``max_body_bytes`` to 1 MiB.
+        ``basic`` is ``(username, password)``."""
+
+class Verified:
+    """What a successful verification establishes."""
+
+    @property
+    def provider(self) -> str | None:
+        """The named provider, ``None`` for the default."""
+    @property
+    def scheme(self) -> SchemeName | None:
+        """``None`` only for a provider accepting unauthenticated deliveries."""
+    @property
+    def id(self) -> str | None:
+        """The id claimed in the replay guard (Standard Webhooks
+        ``webhook-id``, or ``sig_`` and 32 hex digits); ``None`` for Basic
+        and API-key deliveries."""
+    @property
+    def timestamp(self) -> int | None:
+        """The signed timestamp in Unix seconds, for schemes that sign one."""
+    def __eq__(self, other: object) -> bool: ...
+
+class WebhookVerifier:
+    """Verifies inbound deliveries on their raw body bytes: source network,
+    user agent, body size, headers, timestamp tolerance, signature in
+    constant time against every active secret, then a replay guard in
+    memory. Build one at start-up and share it."""
+
+    def __init__(
+        self,
+        default: Provider | None = None,
+        providers: Mapping[str, Provider] | None = None,
+        *,
+        replay_capacity: int | None = None,
+        dangerous_without_replay_guard: bool = False,
+    ) -> None: ...
+    @staticmethod
+    def from_config(config: Config, secrets: Mapping[str, str | bytes] | None = None) -> WebhookVerifier:
+        """The verifier of ``security.webhooks``. Secret references are
+        resolved from ``secrets`` (environment variable name to value) when
+        given, otherwise from the process environment and files. Raises
+        :class:`WebhookError` (``webhook.secret_unavailable``, ...)."""
+    def verify(
+        self,
+        body: bytes | bytearray,
+        headers: Headers,
+        remote_addr: str | None = None,
+        provider: str | None = None,
+        *,
+        now: int | None = None,
+    ) -> Verified:
+        """Raises :class:`WebhookError` with the code of the first failed
+        check. ``remote_addr`` that does not parse as an IP address counts
+        as no address. ``now`` (Unix seconds) defaults to the clock."""
+    def verify_ignoring_timestamp(
+        self,
+        body: bytes | bytearray,
+        headers: Headers,
+        remote_addr: str | None = None,
+        provider: str | None = None,
+        *,
+        now: int | None = None,
+    ) -> Verified:
+        """Like :meth:`verify` but accepts a signed timestamp at any
+        distance from now; for stored deliveries checked again, or tests."""
+    def release(self, verified: Verified) -> None:
+        """Forgets the replay claim of a delivery that could not be
+        processed, so that the sender's retry is accepted."""
+    @property
+    def provider_names(self) -> list[str]: ...
+
+class WebhookSigner:
+    """Produces the headers that authenticate a delivery (for tests and for
+    sending webhooks). Basic and API-key headers carry the credential."""
+
+    def __init__(self, signature: Signature) -> None: ...
+    @staticmethod
+    def basic(username: str, password: str) -> WebhookSigner: ...
+    @staticmethod
+    def api_key(header: str, key: str) -> WebhookSigner: ...
+    @staticmethod
+    def from_config(
+        config: Config,
+        provider: str | None = None,
+        secrets: Mapping[str, str | bytes] | None = None,
+    ) -> WebhookSigner:
+        """The signer of a provider's signature method."""
+    @property
+    def scheme(self) -> SchemeName: ...
+    def sign(self, body: bytes | bytearray, *, id: str = "", timestamp: int | None = None) -> list[tuple[str, str]]:
+        """``(name, value)`` headers. ``id`` is needed by Standard Webhooks
+        only; ``timestamp`` (Unix seconds) defaults to now."""

@@ -74,6 +74,26 @@ class RateLimitValueError(RateLimitError, ValueError):
     ``ratelimit.invalid_rule``, ``ratelimit.key_too_long``)."""
 
 
+class WebhookError(HaloCoreError):
+    """A webhook delivery was refused, or a verifier or signer could not be
+    built: ``webhook.missing_header``, ``webhook.malformed_header``,
+    ``webhook.timestamp_out_of_tolerance``, ``webhook.signature_mismatch``,
+    ``webhook.credentials_rejected``, ``webhook.replayed``,
+    ``webhook.ip_not_allowed``, ``webhook.user_agent_rejected``,
+    ``webhook.body_too_large``, ``webhook.no_secret``,
+    ``webhook.unknown_provider``, ``webhook.secret_unavailable``,
+    ``webhook.replay_guard_unavailable``. Messages never contain a
+    signature, secret, body or address.
+    """
+
+
+class WebhookInputError(WebhookError, ValueError):
+    """A setting given to ``Signature``, ``Provider`` or ``WebhookSigner``
+    cannot be used (``webhook.invalid_setting``): an unknown scheme, a bad
+    header name or network, a ``whsec_`` secret that does not decode.
+    """
+
+
 __all__ = [
     "AccessError",
     "AccessSettingsError",
@@ -83,4 +103,6 @@ __all__ = [
     "HaloCoreError",
     "RateLimitError",
     "RateLimitValueError",
+    "WebhookError",
+    "WebhookInputError",
 ]

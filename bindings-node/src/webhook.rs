@@ -1,0 +1,547 @@
+//! `WebhookVerifier`, `WebhookSigner` and `Verified`. Errors are thrown as
+//! `Error` objects with a `code` such as `webhook.signature_mismatch`.
+//!
+//! Bodies are a `Buffer` or `Uint8Array`, exactly as received (Express:
+//! `express.raw()`). Headers are an object (Node's `req.headers`, string or
+//! string-array values) or an array of `[name, value]` pairs (`[...new
+//! Headers()]`, `req.rawHeaders` paired up). Verification is synchronous:
+//! it is CPU-bound and takes microseconds.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::net::IpAddr;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use halo_core::SecretString;
+use halo_core::secret::{MemorySource, SecretSource, SystemSource};
+use halo_core::webhook::{self as core, SignatureEncoding, SignatureScheme, WebhookError};
+use napi::bindgen_prelude::{Either, Uint8Array};
+use napi::{Env, Result};
+use napi_derive::napi;
+
+use crate::config::Config;
+use crate::errors::throw_webhook_error;
+
+/// A signature method: one scheme and its active secrets.
+#[napi(object)]
+pub struct SignatureOptions {
+    /// `generic`, `standard_webhooks`, `stripe` or `github`.
+    pub scheme: String,
+    /// Active secrets (several during a rotation). Standard Webhooks
+    /// secrets are `whsec_` and base64; the others are used as given.
+    pub secrets: Vec<String>,
+    /// Overrides the scheme's signature header.
+    pub header: Option<String>,
+    /// `generic` only: signs and reads a timestamp in this header.
+    pub timestamp_header: Option<String>,
+    /// `generic` only: `hex` (default) or `base64`.
+    pub encoding: Option<String>,
+}
+
+/// HTTP Basic credentials.
+#[napi(object)]
+pub struct BasicCredentials {
+    /// The user name.
+    pub username: String,
+    /// The password.
+    pub password: String,
+}
+
+/// One sender's checks. Any one of its methods (signature, API keys,
+/// Basic) may authenticate a delivery.
+#[napi(object)]
+pub struct ProviderOptions {
+    /// A signature method.
+    pub signature: Option<SignatureOptions>,
+    /// Accepted API keys (several during a rotation).
+    pub api_keys: Option<Vec<String>>,
+    /// The header carrying an API key. Default `X-API-Key`.
+    pub api_key_header: Option<String>,
+    /// HTTP Basic credentials (what HaloPSA sends).
+    pub basic: Option<BasicCredentials>,
+    /// CIDRs or addresses, v4 or v6. Once given, deliveries from elsewhere
+    /// or without an address are refused.
+    pub allow_networks: Option<Vec<String>>,
+    /// The exact `User-Agent` required.
+    pub expected_user_agent: Option<String>,
+    /// How far a signed timestamp may be from now, in seconds. Default 300.
+    pub tolerance_secs: Option<u32>,
+    /// The largest body accepted, checked before hashing. Default 1 MiB.
+    pub max_body_bytes: Option<u32>,
+    /// Accepts deliveries without authentication. Anyone who can reach the
+    /// endpoint can then forge deliveries.
+    pub dangerous_accept_unauthenticated: Option<bool>,
+}
+
+/// The providers of a verifier built in code.
+#[napi(object)]
+#[derive(Debug)]
+pub struct VerifierOptions {
+    /// The provider of deliveries that name none.
+    pub default: Option<ProviderOptions>,
+    /// Named providers.
+    pub providers: Option<HashMap<String, ProviderOptions>>,
+    /// How many deliveries the replay guard in memory remembers.
+    pub replay_capacity: Option<u32>,
+    /// Accepts a delivery as often as it is sent. Only for callers that
+    /// de-duplicate deliveries themselves.
+    pub dangerous_without_replay_guard: Option<bool>,
+}
+
+/// Where a delivery came from and when it is checked.
+#[napi(object)]
+#[derive(Debug)]
+pub struct VerifyOptions {
+    /// The client address. One that does not parse as an IP address
+    /// counts as no address, which a provider with an allow-list refuses.
+    pub remote_addr: Option<String>,
+    /// The named provider to check against; absent for the default.
+    pub provider: Option<String>,
+    /// The verifier's clock in Unix seconds; default the system clock.
+    pub now: Option<i64>,
+}
+
+/// Verifies inbound deliveries on their raw body bytes: source network,
+/// user agent, body size, headers, timestamp tolerance, signature in
+/// constant time against every active secret, then a replay guard in
+/// memory. Build one at start-up and share it.
+#[napi]
+#[derive(Debug)]
+pub struct WebhookVerifier {
+    inner: core::WebhookVerifier,
+}
+
+/// Produces the headers that authenticate a delivery (for tests and for
+/// sending webhooks). Basic and API-key headers carry the credential.
+#[napi]
+#[derive(Debug)]
+pub struct WebhookSigner {
+    inner: core::WebhookSigner,
+}
+
+/// What a successful verification establishes.
+#[napi]
+#[derive(Debug)]
+pub struct Verified {
+    inner: core::Verified,
+}
+
+// Options carrying secrets show none in `Debug`.
+impl fmt::Debug for SignatureOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SignatureOptions")
+            .field("scheme", &self.scheme)
+            .field(
+                "secrets",
+                &format_args!("[REDACTED; {}]", self.secrets.len()),
+            )
+            .field("header", &self.header)
+            .field("timestamp_header", &self.timestamp_header)
+            .field("encoding", &self.encoding)
+            .finish()
+    }
+}
+
+impl fmt::Debug for BasicCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BasicCredentials")
+            .field("username", &self.username)
+            .field("password", &"[REDACTED]")
+            .finish()
+    }
+}
+
+impl fmt::Debug for ProviderOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let keys = self.api_keys.as_ref().map(Vec::len);
+        f.debug_struct("ProviderOptions")
+            .field("signature", &self.signature)
+            .field("api_keys", &format_args!("[REDACTED; {keys:?}]"))
+            .field("api_key_header", &self.api_key_header)
+            .field("basic", &self.basic)
+            .field("allow_networks", &self.allow_networks)
+            .field("expected_user_agent", &self.expected_user_agent)
+            .field("tolerance_secs", &self.tolerance_secs)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .field(
+                "dangerous_accept_unauthenticated",
+                &self.dangerous_accept_unauthenticated,
+            )
+            .finish()
+    }
+}
+
+/// Headers as an object or as `[name, value]` pairs.
+type Headers = Either<Vec<Vec<String>>, HashMap<String, Either<String, Vec<String>>>>;
+
+#[napi]
+impl WebhookVerifier {
+    /// A verifier for the providers given in code.
+    #[napi(constructor)]
+    pub fn new(env: Env, options: Option<VerifierOptions>) -> Result<Self> {
+        let inner = build_verifier(options).map_err(|e| throw_webhook_error(&env, &e))?;
+        Ok(Self { inner })
+    }
+
+    /// The verifier of `security.webhooks`. Secret references are resolved
+    /// from `secrets` (environment variable name to value) when given,
+    /// otherwise from the process environment and files.
+    #[napi(factory)]
+    pub fn from_config(
+        env: Env,
+        config: &Config,
+        secrets: Option<HashMap<String, String>>,
+    ) -> Result<Self> {
+        let inner = core::WebhookVerifier::from_config(config.inner(), &*source(secrets));
+        Ok(Self {
+            inner: inner.map_err(|e| throw_webhook_error(&env, &e))?,
+        })
+    }
+
+    /// Verifies a delivery; throws an `Error` with the `code` of the first
+    /// failed check.
+    #[napi]
+    pub fn verify(
+        &self,
+        env: Env,
+        body: Uint8Array,
+        #[napi(ts_arg_type = "Record<string, string | string[]> | Array<[string, string]>")]
+        headers: Headers,
+        options: Option<VerifyOptions>,
+    ) -> Result<Verified> {
+        self.run(&env, &body, headers, options, true)
+    }
+
+    /// Like `verify`, but accepts a signed timestamp at any distance from
+    /// now: only for stored deliveries checked again later, or for tests.
+    #[napi]
+    pub fn verify_ignoring_timestamp(
+        &self,
+        env: Env,
+        body: Uint8Array,
+        #[napi(ts_arg_type = "Record<string, string | string[]> | Array<[string, string]>")]
+        headers: Headers,
+        options: Option<VerifyOptions>,
+    ) -> Result<Verified> {
+        self.run(&env, &body, headers, options, false)
+    }
+
+    /// Releases the replay claim of a delivery the caller failed to
+    /// process, so that the sender's retry is accepted.
+    #[napi]
+    pub fn release(&self, env: Env, verified: &Verified) -> Result<()> {
+        let released = self.inner.release(&verified.inner);
+        released.map_err(|e| throw_webhook_error(&env, &e))
+    }
+
+    /// The names of the named providers, sorted.
+    #[napi(getter)]
+    pub fn provider_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.inner.provider_names().map(str::to_owned).collect();
+        names.sort();
+        names
+    }
+
+    fn run(
+        &self,
+        env: &Env,
+        body: &[u8],
+        headers: Headers,
+        options: Option<VerifyOptions>,
+        check_timestamp: bool,
+    ) -> Result<Verified> {
+        let pairs = header_pairs(headers)?;
+        let options = options.unwrap_or(VerifyOptions {
+            remote_addr: None,
+            provider: None,
+            now: None,
+        });
+        let result = at(options.now).and_then(|now| {
+            let mut request = core::WebhookRequest::from_pairs(&pairs, body);
+            if let Some(provider) = options.provider.as_deref() {
+                request = request.provider(provider);
+            }
+            let addr = options.remote_addr.as_deref();
+            if let Some(addr) = addr.and_then(|a| a.parse::<IpAddr>().ok()) {
+                request = request.remote_addr(addr);
+            }
+            if check_timestamp {
+                self.inner.verify_at(&request, now)
+            } else {
+                self.inner.verify_ignoring_timestamp_at(&request, now)
+            }
+        });
+        match result {
+            Ok(inner) => Ok(Verified { inner }),
+            Err(e) => Err(throw_webhook_error(env, &e)),
+        }
+    }
+}
+
+#[napi]
+impl WebhookSigner {
+    /// A signer for a signature method, using its secrets.
+    #[napi(factory)]
+    pub fn from_signature(env: Env, signature: SignatureOptions) -> Result<Self> {
+        let signature = build_signature(signature).map_err(|e| throw_webhook_error(&env, &e))?;
+        Ok(Self {
+            inner: core::WebhookSigner::new(signature),
+        })
+    }
+
+    /// A signer that sends HTTP Basic credentials.
+    #[napi(factory)]
+    pub fn basic(username: String, password: String) -> Self {
+        let password = SecretString::from(password);
+        Self {
+            inner: core::WebhookSigner::basic(&username, &password),
+        }
+    }
+
+    /// A signer that sends `key` in header `header`.
+    #[napi(factory)]
+    pub fn api_key(env: Env, header: String, key: String) -> Result<Self> {
+        let inner = core::WebhookSigner::api_key(&header, &SecretString::from(key));
+        Ok(Self {
+            inner: inner.map_err(|e| throw_webhook_error(&env, &e))?,
+        })
+    }
+
+    /// A signer for the signature method of `provider` (`null` for the
+    /// default) in `security.webhooks`; secrets as in
+    /// `WebhookVerifier.fromConfig`.
+    #[napi(factory)]
+    pub fn from_config(
+        env: Env,
+        config: &Config,
+        provider: Option<String>,
+        secrets: Option<HashMap<String, String>>,
+    ) -> Result<Self> {
+        let source = source(secrets);
+        let inner = core::WebhookSigner::from_config(config.inner(), provider.as_deref(), &*source);
+        Ok(Self {
+            inner: inner.map_err(|e| throw_webhook_error(&env, &e))?,
+        })
+    }
+
+    /// The scheme of the headers produced.
+    #[napi(getter)]
+    pub fn scheme(&self) -> &'static str {
+        self.inner.scheme().as_str()
+    }
+
+    /// The `[name, value]` headers for a delivery of `body`. `id` is used
+    /// by Standard Webhooks only; `timestamp` (Unix seconds, default now)
+    /// by the schemes that sign one.
+    #[napi]
+    pub fn sign(
+        &self,
+        env: Env,
+        body: Uint8Array,
+        id: Option<String>,
+        timestamp: Option<i64>,
+    ) -> Result<Vec<(String, String)>> {
+        let timestamp = match timestamp {
+            Some(t) => u64::try_from(t).map_err(|_| setting("a timestamp is negative".into())),
+            None => Ok(unix_now()),
+        };
+        let headers =
+            timestamp.and_then(|t| self.inner.sign(id.as_deref().unwrap_or(""), t, &body));
+        let headers = headers.map_err(|e| throw_webhook_error(&env, &e))?;
+        Ok(headers)
+    }
+}
+
+#[napi]
+impl Verified {
+    /// The provider checked against; `null` for the default.
+    #[napi(getter)]
+    pub fn provider(&self) -> Option<String> {
+        self.inner.provider.clone()
+    }
+
+    /// How the delivery authenticated (`generic`, `standard_webhooks`,
+    /// `stripe`, `github`, `basic`, `api_key`); `null` for a provider that
+    /// accepts unauthenticated deliveries.
+    #[napi(getter)]
+    pub fn scheme(&self) -> Option<&'static str> {
+        self.inner.scheme.map(core::Scheme::as_str)
+    }
+
+    /// The delivery id claimed in the replay guard (Standard Webhooks
+    /// `webhook-id`, or `sig_` and 32 hex digits); `null` for Basic and
+    /// API-key deliveries.
+    #[napi(getter)]
+    pub fn id(&self) -> Option<String> {
+        self.inner.id.clone()
+    }
+
+    /// The signed timestamp in Unix seconds, for schemes that sign one.
+    #[napi(getter)]
+    pub fn timestamp(&self) -> Option<i64> {
+        self.inner.timestamp.and_then(|t| i64::try_from(t).ok())
+    }
+
+    /// The fields as a plain object.
+    #[napi(js_name = "toJSON")]
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "provider": self.provider(),
+            "scheme": self.scheme(),
+            "id": self.id(),
+            "timestamp": self.inner.timestamp,
+        })
+    }
+}
+
+fn build_verifier(
+    options: Option<VerifierOptions>,
+) -> std::result::Result<core::WebhookVerifier, WebhookError> {
+    let mut builder = core::WebhookVerifier::builder();
+    let Some(options) = options else {
+        return Ok(builder.build());
+    };
+    if let Some(default) = options.default {
+        builder = builder.default_provider(build_provider(default)?);
+    }
+    for (name, provider) in options.providers.into_iter().flatten() {
+        builder = builder.provider(name, build_provider(provider)?);
+    }
+    if let Some(capacity) = options.replay_capacity {
+        let guard = core::MemoryReplayGuard::new(capacity as usize);
+        builder = builder.replay_guard(std::sync::Arc::new(guard));
+    }
+    if options.dangerous_without_replay_guard == Some(true) {
+        builder = builder.dangerous_without_replay_guard();
+    }
+    Ok(builder.build())
+}
+
+fn build_provider(options: ProviderOptions) -> std::result::Result<core::Provider, WebhookError> {
+    let mut provider = core::Provider::new();
+    if let Some(signature) = options.signature {
+        provider = provider.signature(build_signature(signature)?);
+    }
+    let header = options.api_key_header.as_deref().unwrap_or("X-API-Key");
+    for key in options.api_keys.into_iter().flatten() {
+        provider = provider.api_key(header, &SecretString::from(key))?;
+    }
+    if let Some(basic) = options.basic {
+        provider = provider.basic(&basic.username, &SecretString::from(basic.password));
+    }
+    for network in options.allow_networks.into_iter().flatten() {
+        let parsed = network.parse::<ipnet::IpNet>().or_else(|_| {
+            let addr = network.parse::<IpAddr>();
+            addr.map(ipnet::IpNet::from)
+                .map_err(|_| setting(format!("`{network}` is not a network")))
+        })?;
+        provider = provider.allow_network(parsed);
+    }
+    if let Some(agent) = options.expected_user_agent {
+        provider = provider.expect_user_agent(agent);
+    }
+    if let Some(secs) = options.tolerance_secs {
+        provider = provider.tolerance(Duration::from_secs(u64::from(secs)));
+    }
+    if let Some(limit) = options.max_body_bytes {
+        provider = provider.max_body_bytes(u64::from(limit));
+    }
+    if options.dangerous_accept_unauthenticated == Some(true) {
+        provider = provider.dangerous_accept_unauthenticated();
+    }
+    Ok(provider)
+}
+
+fn build_signature(
+    options: SignatureOptions,
+) -> std::result::Result<core::Signature, WebhookError> {
+    let scheme = match options.scheme.as_str() {
+        "generic" => SignatureScheme::Generic,
+        "standard_webhooks" => SignatureScheme::StandardWebhooks,
+        "stripe" => SignatureScheme::Stripe,
+        "github" => SignatureScheme::Github,
+        other => return Err(setting(format!("unknown signature scheme `{other}`"))),
+    };
+    let mut signature = core::Signature::new(scheme);
+    if let Some(header) = options.header.as_deref() {
+        signature = signature.header(header)?;
+    }
+    if let Some(header) = options.timestamp_header.as_deref() {
+        signature = signature.timestamp_header(header)?;
+    }
+    if let Some(encoding) = options.encoding.as_deref() {
+        let encoding = match encoding {
+            "hex" => SignatureEncoding::Hex,
+            "base64" => SignatureEncoding::Base64,
+            other => return Err(setting(format!("unknown signature encoding `{other}`"))),
+        };
+        signature = signature.encoding(encoding)?;
+    }
+    for secret in options.secrets {
+        signature = signature.secret(&SecretString::from(secret))?;
+    }
+    Ok(signature)
+}
+
+fn setting(reason: String) -> WebhookError {
+    WebhookError::InvalidSetting { reason }
+}
+
+/// `secrets` as a source, or the process environment and files.
+fn source(secrets: Option<HashMap<String, String>>) -> Box<dyn SecretSource> {
+    match secrets {
+        None => Box::new(SystemSource),
+        Some(secrets) => {
+            let mut source = MemorySource::new();
+            for (name, value) in secrets {
+                let value = SecretString::from(value);
+                source = source.with_env(name, secrecy::ExposeSecret::expose_secret(&value));
+            }
+            Box::new(source)
+        }
+    }
+}
+
+/// The headers as `(name, value)` pairs; array values of an object become
+/// one pair each. A pair of other than two strings is a `TypeError`.
+fn header_pairs(headers: Headers) -> Result<Vec<(String, String)>> {
+    match headers {
+        Either::A(list) => list
+            .into_iter()
+            .map(|pair| match <[String; 2]>::try_from(pair) {
+                Ok([name, value]) => Ok((name, value)),
+                Err(_) => Err(napi::Error::new(
+                    napi::Status::InvalidArg,
+                    "each header must be a [name, value] pair",
+                )),
+            })
+            .collect(),
+        Either::B(map) => {
+            let mut pairs = Vec::with_capacity(map.len());
+            for (name, value) in map {
+                match value {
+                    Either::A(value) => pairs.push((name, value)),
+                    Either::B(values) => {
+                        pairs.extend(values.into_iter().map(|v| (name.clone(), v)));
+                    }
+                }
+            }
+            Ok(pairs)
+        }
+    }
+}
+
+fn at(now: Option<i64>) -> std::result::Result<SystemTime, WebhookError> {
+    let Some(secs) = now else {
+        return Ok(SystemTime::now());
+    };
+    u64::try_from(secs)
+        .ok()
+        .and_then(|secs| UNIX_EPOCH.checked_add(Duration::from_secs(secs)))
+        .ok_or_else(|| setting("`now` is out of range".into()))
+}
+
+fn unix_now() -> u64 {
+    let now = SystemTime::now().duration_since(UNIX_EPOCH);
+    now.map_or(0, |d| d.as_secs())
+}
