@@ -454,7 +454,10 @@ impl Scan<'_> {
 
 /// The end of the domain of an email address starting at `d`: the longest
 /// run of two or more labels whose last one (the top-level domain) is two or
-/// more letters. `bob@example.com.1` ends after `com`.
+/// more letters. `bob@example.com.1` ends after `com`, and so does
+/// `bob@example.com123` or `bob@example.com-x`: letters glued to a label
+/// that goes on with digits or `-` still end an address, so that an address
+/// written against other text is masked like the same address alone.
 pub(crate) fn domain_end(b: &[u8], d: usize) -> Option<usize> {
     let mut k = d;
     let mut labels = 0;
@@ -468,9 +471,12 @@ pub(crate) fn domain_end(b: &[u8], d: usize) -> Option<usize> {
             return found;
         }
         labels += 1;
-        let tld = &b[start..k];
-        if labels >= 2 && tld.len() >= 2 && tld.iter().all(u8::is_ascii_alphabetic) {
-            found = Some(k);
+        let letters = b[start..k]
+            .iter()
+            .take_while(|c| c.is_ascii_alphabetic())
+            .count();
+        if labels >= 2 && letters >= 2 {
+            found = Some(start + letters);
         }
         if at(b, k) == b'.' && is_label(at(b, k + 1)) {
             k += 1;

@@ -176,3 +176,24 @@ fn writer_masks_whole_lines_even_when_split() {
         "user ****@example.com password=[REDACTED] ✓\nnext 415-***-****"
     );
 }
+
+/// A fuzzing find: the address was detected once, alone, but its copy with
+/// digits glued to the top-level domain was not, so it survived masking.
+#[test]
+fn a_detected_email_does_not_survive_in_a_glued_copy() {
+    let masker = Masker::default();
+    let text = "{\"\0\0\0\0\0\0\0\0\0\0\0\0\0email\": login j\0\0\0\0\0ane@example.com \
+                from 415-555-0\0\0\0\0\0ane@example.com123 pass\"jane@e";
+    let masked = masker.mask_text(text);
+    let found = masker.find(text);
+    let emails: Vec<_> = found
+        .iter()
+        .filter(|f| f.detector == Detector::Email)
+        .collect();
+    assert_eq!(emails.len(), 2);
+    for email in emails {
+        assert!(!masked.contains(&text[email.range.clone()]));
+    }
+    assert!(!masked.contains("ane@example.com"));
+    assert_eq!(masker.mask_text(&masked), masked);
+}
