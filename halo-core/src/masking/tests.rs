@@ -197,3 +197,17 @@ fn a_detected_email_does_not_survive_in_a_glued_copy() {
     assert!(!masked.contains("ane@example.com"));
     assert_eq!(masker.mask_text(&masked), masked);
 }
+
+/// A fuzzing find: an email whose local part began inside an international
+/// number that did not end a word left a shorter number that a second pass
+/// found.
+#[test]
+fn an_international_number_cut_short_by_an_email_is_masked_once() {
+    let masker = Masker::default();
+    let text = "\"+12 20 7946 0018-45-67be@example.co\u{0}-45-6789n 46 0018\"";
+    let once = masker.mask_text(text);
+    assert_eq!(masker.mask_text(&once), once);
+    let found: Vec<_> = masker.find(text).into_iter().map(|d| d.detector).collect();
+    assert_eq!(found[..2], [Detector::Phone, Detector::Email]);
+    assert!(!once.contains("7946"));
+}
