@@ -97,6 +97,13 @@ impl Config {
     }
 }
 
+impl Config {
+    /// The core configuration.
+    pub(crate) fn inner(&self) -> &halo_core::Config {
+        &self.inner
+    }
+}
+
 impl From<halo_core::Finding> for Finding {
     fn from(f: halo_core::Finding) -> Self {
         let severity = f.severity.to_string();

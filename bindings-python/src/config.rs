@@ -32,6 +32,13 @@ pub(crate) struct Problem {
     hint: Option<String>,
 }
 
+impl Config {
+    /// The core configuration.
+    pub(crate) fn inner(&self) -> &halo_core::Config {
+        &self.inner
+    }
+}
+
 #[pymethods]
 impl Config {
     /// The guide's configuration without its site-specific examples.

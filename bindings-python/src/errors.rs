@@ -3,6 +3,7 @@
 use pyo3::prelude::*;
 
 pyo3::import_exception!(halo_core.errors, ConfigError);
+pyo3::import_exception!(halo_core.errors, MaskingError);
 
 use crate::config::Problem;
 
@@ -11,4 +12,14 @@ use crate::config::Problem;
 pub(crate) fn config_error(err: &halo_core::ConfigError) -> PyErr {
     let problems: Vec<Problem> = err.problems().iter().map(Problem::from).collect();
     ConfigError::new_err((err.to_string(), err.code(), problems))
+}
+
+/// Raises a core masking error as `halo_core.MaskingError` with its code.
+pub(crate) fn masking_error(err: &halo_core::masking::MaskingError) -> PyErr {
+    MaskingError::new_err((err.to_string(), err.code()))
+}
+
+/// A plain `ValueError` for arguments the core never sees.
+pub(crate) fn value_error(message: String) -> PyErr {
+    pyo3::exceptions::PyValueError::new_err(message)
 }

@@ -3,6 +3,7 @@
 
 mod config;
 mod errors;
+mod masking;
 
 use pyo3::prelude::*;
 
@@ -13,5 +14,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<config::Config>()?;
     m.add_class::<config::Finding>()?;
     m.add_class::<config::Problem>()?;
+    m.add_class::<masking::Masker>()?;
+    m.add_class::<masking::Detection>()?;
     Ok(())
 }

@@ -9,9 +9,22 @@ security guide::
     config = Config.from_path("halo-core.json")
     for finding in config.posture():
         print(finding.severity, finding.code, finding.path)
+
+    masker = Masker(config)
+    print(masker.mask_text("login jane@example.com password=hunter2"))
 """
 
-from halo_core._native import Config, Finding, Problem, __version__
-from halo_core.errors import ConfigError, HaloCoreError
+from halo_core._native import Config, Detection, Finding, Masker, Problem, __version__
+from halo_core.errors import ConfigError, HaloCoreError, MaskingError
 
-__all__ = ["Config", "ConfigError", "Finding", "HaloCoreError", "Problem", "__version__"]
+__all__ = [
+    "Config",
+    "ConfigError",
+    "Detection",
+    "Finding",
+    "HaloCoreError",
+    "Masker",
+    "MaskingError",
+    "Problem",
+    "__version__",
+]

@@ -36,4 +36,12 @@ class ConfigError(HaloCoreError, ValueError):
         self.problems = list(problems)
 
 
-__all__ = ["HaloCoreError", "ConfigError"]
+class MaskingError(HaloCoreError, ValueError):
+    """A masking policy was refused: a bad rule or key (``masking.invalid_rule``,
+    ``masking.invalid_pattern``, ``masking.invalid_key``), or a pseudonym key
+    that is missing, too short or unreadable (``masking.missing_pseudonym_key``,
+    ``masking.weak_pseudonym_key``, ``masking.pseudonym_key_unavailable``).
+    """
+
+
+__all__ = ["HaloCoreError", "ConfigError", "MaskingError"]

@@ -183,7 +183,7 @@ impl KeySet {
         if k == end {
             return None;
         }
-        if !self.letters.iter().any(|&key| seen & key == key) {
+        if !self.letters.iter().any(|&key| key & !seen == 0) {
             return Some(false);
         }
         Some(self.matches_bytes(&b[k..end]))

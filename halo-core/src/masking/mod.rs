@@ -37,7 +37,9 @@
 //!
 //! - Email addresses: a local part of ASCII letters, digits and `._%+-` (or
 //!   any non-ASCII character), `@`, and two or more ASCII domain labels
-//!   ending in a top-level domain of two or more letters. Quoted local parts,
+//!   ending in a top-level domain of two or more letters (digits or `-`
+//!   glued after it are left out: `jane@example.com123` masks
+//!   `jane@example.com`). Quoted local parts,
 //!   IP literal domains and internationalised domains not written in
 //!   punycode (`bücher.de`, but `xn--bcher-kva.de` is found) are not
 //!   detected.

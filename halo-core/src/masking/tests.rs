@@ -211,3 +211,18 @@ fn an_international_number_cut_short_by_an_email_is_masked_once() {
     assert_eq!(found[..2], [Detector::Phone, Detector::Email]);
     assert!(!once.contains("7946"));
 }
+
+/// A fuzzing find: a domain starting with `eyJ` was read as a JWT once the
+/// address before it was masked.
+#[test]
+fn a_domain_that_looks_like_a_token_is_masked_once() {
+    let masker = Masker::default();
+    for text in [".\0l@eyJmm11a.onv-n.e3ea", "l@eyJmm.onv.e3ea"] {
+        let once = masker.mask_text(text);
+        assert_eq!(masker.mask_text(&once), once, "{text}");
+        assert!(
+            once.starts_with(".\0****@") || once.starts_with("****@"),
+            "{once}"
+        );
+    }
+}
