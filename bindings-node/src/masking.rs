@@ -23,6 +23,12 @@ pub struct Masker {
 
 /// One finding of `Masker.find()`: `text.slice(start, end)` is what is
 /// masked.
+impl std::fmt::Debug for Masker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Masker").finish_non_exhaustive()
+    }
+}
+
 #[napi(object)]
 #[derive(Debug)]
 pub struct Detection {

@@ -12,7 +12,7 @@
 //!   is nothing to mask, so it is cheap enough for every log line.
 //! - A rule may replace values by keyed pseudonyms (`tok_…`, HMAC-SHA256),
 //!   stable under one key, so masked logs can still be joined.
-//! - With the `tracing` feature, [`MaskingMakeWriter`] masks every line a
+//! - With the `tracing` feature, `MaskingMakeWriter` masks every line a
 //!   `tracing-subscriber` formatter writes.
 //!
 //! A masked value never shows how long the hidden part was: it is the rule's

@@ -94,7 +94,13 @@ pub(crate) fn find(b: &[u8], start: usize) -> Number {
         return Number::None { run_end };
     }
     let run = read_run(b, start);
-    let run_end = run.groups[..run.len].last().map_or(start + 1, Group::end);
+    // A run cut at `MAX_GROUPS` is read again from its next word, so that
+    // what is found never depends on where the run started.
+    let run_end = if run.len == MAX_GROUPS {
+        run.groups[0].end()
+    } else {
+        run.groups[..run.len].last().map_or(start + 1, Group::end)
+    };
     for g in 0..run.len {
         let group = &run.groups[g];
         let starts_word = g == 0 || group.sep == b' ' || (group.paren && group.sep == 0);
@@ -194,6 +200,11 @@ fn read_run(b: &[u8], start: usize) -> Run {
             break;
         }
         let end = if paren { j + 1 } else { j };
+        // A group followed by `-*` is what a mask kept (`415-***-****`): a
+        // run never takes it, or a second pass would read a new number there.
+        if at(b, end) == b'-' && at(b, end + 1) == b'*' {
+            break;
+        }
         let group_start = if run.len == 0 { start } else { i };
         run.groups[run.len] = Group {
             start: group_start,

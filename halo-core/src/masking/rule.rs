@@ -90,7 +90,7 @@ impl MaskRule {
         Self::new(MaskKind::Redact)
     }
 
-    /// Replaces the default pattern. See the [module docs](self) for what a
+    /// Replaces the default pattern. See the [module docs](crate::masking) for what a
     /// pattern may hold; a refused pattern is `masking.invalid_pattern`.
     pub fn with_pattern(mut self, pattern: impl Into<String>) -> Result<Self, MaskingError> {
         let pattern = pattern.into();

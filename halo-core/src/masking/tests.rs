@@ -226,3 +226,25 @@ fn a_domain_that_looks_like_a_token_is_masked_once() {
         );
     }
 }
+
+/// A fuzzing find: digit groups before a masked phone number took the area
+/// code it keeps for a new international number on a second pass.
+#[test]
+fn groups_before_a_masked_number_are_not_joined_to_it() {
+    let masker = Masker::default();
+    let text = "\"+1 2970 +15 20 7946 000\" and +1 2970 520-***-****";
+    let once = masker.mask_text(text);
+    assert_eq!(masker.mask_text(&once), once);
+    assert_eq!(once, "\"+1 2970 520-***-****\" and +1 2970 520-***-****");
+}
+
+/// A fuzzing find: a run of more than eight digit groups hid an SSN at its
+/// end, which a second pass, starting the run later, found.
+#[test]
+fn a_long_run_of_groups_is_read_to_its_end() {
+    let masker = Masker::default();
+    let text = "x 1111 1111 1110 1179-318 42 211 20 7946 y";
+    let once = masker.mask_text(text);
+    assert_eq!(masker.mask_text(&once), once);
+    assert_eq!(once, "x 1111 1111 1110 1179-318 42 ***-**-**** y");
+}
