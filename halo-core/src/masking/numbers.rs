@@ -292,15 +292,23 @@ fn international(b: &[u8], groups: &[Group]) -> Option<(usize, NumberKind)> {
 
 fn card(b: &[u8], groups: &[Group]) -> Option<(usize, NumberKind)> {
     const SHAPES: [&[usize]; 4] = [&[4, 4, 4, 4, 3], &[4, 4, 4, 4], &[4, 6, 5], &[4, 6, 4]];
-    let used = if (13..=19).contains(&digits_of(&groups[0])) {
-        1
-    } else {
-        let fits = |lens: &&&[usize]| {
-            let gs = &groups[..lens.len().min(groups.len())];
-            shape(groups, lens) && gs[1..].iter().all(|g| g.sep == gs[1].sep && g.sep != b'.')
-        };
-        SHAPES.iter().find(fits)?.len()
+    if (13..=19).contains(&digits_of(&groups[0])) {
+        return card_of(b, groups, 1);
+    }
+    let fits = |lens: &&&[usize]| {
+        let gs = &groups[..lens.len().min(groups.len())];
+        shape(groups, lens) && gs[1..].iter().all(|g| g.sep == gs[1].sep && g.sep != b'.')
     };
+    // `4-4-4-4` followed by another group is a card when the five groups
+    // are not.
+    SHAPES
+        .iter()
+        .filter(fits)
+        .find_map(|lens| card_of(b, groups, lens.len()))
+}
+
+/// The card number in the first `used` groups, if they pass the checks.
+fn card_of(b: &[u8], groups: &[Group], used: usize) -> Option<(usize, NumberKind)> {
     let groups = &groups[..used];
     if groups.iter().any(|g| g.paren) {
         return None;

@@ -196,11 +196,11 @@ impl Scan<'_> {
             return self.step();
         }
         match numbers::find(b, i) {
-            Number::Found(m) => Some(Hit {
+            Number::Found(m) => Some(self.userinfo_holding(m.start, m.end).unwrap_or(Hit {
                 start: m.start,
                 end: m.end,
                 found: Found::Number(m.kind),
-            }),
+            })),
             Number::None { run_end } => {
                 self.i = run_end;
                 None
@@ -224,6 +224,12 @@ impl Scan<'_> {
         if u == a || u < 4 || &b[u - 3..u] != b"://" || !b[u - 4].is_ascii_alphanumeric() {
             return None;
         }
+        Some(self.url_credentials_at(u, a))
+    }
+
+    /// The user information starting at `u` whose first `@` is at `a`.
+    fn url_credentials_at(&self, u: usize, a: usize) -> Hit {
+        let b = self.b;
         // A password may hold a raw `@`: the host follows the last one.
         let mut last = a;
         let mut k = a + 1;
@@ -236,11 +242,33 @@ impl Scan<'_> {
             }
             k += 1;
         }
-        Some(Hit {
+        Hit {
             start: u,
             end: last,
             found: Found::UrlCredentials,
-        })
+        }
+    }
+
+    /// The user information of a URL that holds the number at
+    /// `start..end` (`https://4155550123:pw@host`): the whole of it is the
+    /// finding, as it is on a second pass once the number is masked.
+    fn userinfo_holding(&self, start: usize, end: usize) -> Option<Hit> {
+        let b = self.b;
+        let mut a = end;
+        while a < b.len() && is_userinfo(b[a]) {
+            a += 1;
+        }
+        if at(b, a) != b'@' {
+            return None;
+        }
+        let mut u = start;
+        while u > self.committed && is_userinfo(b[u - 1]) {
+            u -= 1;
+        }
+        if u < 4 || &b[u - 3..u] != b"://" || !b[u - 4].is_ascii_alphanumeric() {
+            return None;
+        }
+        Some(self.url_credentials_at(u, a))
     }
 
     fn email(&self) -> Option<Hit> {

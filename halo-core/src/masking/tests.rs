@@ -248,3 +248,30 @@ fn a_long_run_of_groups_is_read_to_its_end() {
     assert_eq!(masker.mask_text(&once), once);
     assert_eq!(once, "x 1111 1111 1110 1179-318 42 ***-**-**** y");
 }
+
+/// A fuzzing find: a phone number in the user information of a URL was
+/// masked alone, and a second pass then found the user information.
+#[test]
+fn a_number_in_url_credentials_masks_the_credentials() {
+    let masker = Masker::default();
+    for text in ["neL://3049485950,636@e", "ftp://415 555 0123:pw@host"] {
+        let once = masker.mask_text(text);
+        assert_eq!(masker.mask_text(&once), once, "{text}");
+    }
+    assert_eq!(
+        masker.mask_text("neL://3049485950,636@e"),
+        "neL://[REDACTED]@e"
+    );
+}
+
+/// A fuzzing find: a card in four groups followed by a short group was
+/// judged as five groups only, and found on a second pass once the address
+/// after it was masked.
+#[test]
+fn a_card_followed_by_a_short_group_is_found() {
+    let masker = Masker::default();
+    let text = "pl[,4110 1111 1111 1146 009a.re1e@2a.re10";
+    let once = masker.mask_text(text);
+    assert_eq!(masker.mask_text(&once), once);
+    assert_eq!(once, "pl[,**** **** **** **** ****@2a.re10");
+}
