@@ -286,6 +286,16 @@ impl Scan<'_> {
         }
         // `a@b.io@c.io` is no address; the second `@` may start one.
         let end = domain_end(b, a + 1).filter(|&end| at(b, end) != b'@')?;
+        // After `scheme://` and user information characters it is the user
+        // information of a URL (one that `url_credentials` did not take for
+        // its non-ASCII bytes), as a second pass would read its mask.
+        let mut u = start;
+        while u > self.committed && (is_userinfo(b[u - 1]) || b[u - 1] >= 0x80) {
+            u -= 1;
+        }
+        if u >= 4 && &b[u - 3..u] == b"://" && b[u - 4].is_ascii_alphanumeric() {
+            return Some(self.url_credentials_at(u, a));
+        }
         Some(Hit {
             start,
             end,
@@ -352,6 +362,13 @@ impl Scan<'_> {
             return None;
         }
         let mut e = v;
+        // `password=(415) 555-0123`: a value may open with a parenthesis.
+        if at(b, e) == b'(' {
+            while e < b.len() && b[e] != b')' {
+                e += 1;
+            }
+            e = (e + 1).min(b.len());
+        }
         while !ends_value(at(b, e)) {
             e += 1;
         }

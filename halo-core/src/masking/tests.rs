@@ -275,3 +275,33 @@ fn a_card_followed_by_a_short_group_is_found() {
     assert_eq!(masker.mask_text(&once), once);
     assert_eq!(once, "pl[,**** **** **** **** ****@2a.re10");
 }
+
+/// A fuzzing find: user information with non-ASCII bytes was masked as an
+/// email address, and its mask then read as user information.
+#[test]
+fn non_ascii_user_information_is_masked_once() {
+    let masker = Masker::default();
+    let text = "y://3-4BzBBj\u{cf}\u{453}e.i@e.comp(}5@";
+    let once = masker.mask_text(text);
+    assert_eq!(masker.mask_text(&once), once);
+    assert_eq!(once, "y://[REDACTED]@");
+}
+
+/// Property and fuzzing finds: a secret value opening with `(`, and user
+/// information holding `*` and non-ASCII bytes, were masked differently on
+/// a second pass.
+#[test]
+fn secret_values_in_parentheses_and_starred_user_information_are_masked_once() {
+    let masker = Masker::default();
+    for text in [
+        "password=(200) 200-0000+",
+        "y://34*4BzBBj\u{cf}\u{453}e.i@e.comp(}5@",
+    ] {
+        let once = masker.mask_text(text);
+        assert_eq!(masker.mask_text(&once), once, "{text}");
+    }
+    assert_eq!(
+        masker.mask_text("password=(200) 200-0000+"),
+        "password=[REDACTED] 200-0000+"
+    );
+}
