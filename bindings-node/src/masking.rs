@@ -44,8 +44,8 @@ pub struct Detection {
 #[napi]
 impl Masker {
     /// The masker of `config.security.data_masking`. The pseudonym key is
-    /// read from the process environment or file it names, or, when `env`
-    /// is given, from `env` only (values as strings or Buffers).
+    /// read from the process environment or file it names, or, when
+    /// `secretEnv` is given, from it only (values as strings or Buffers).
     #[napi(factory)]
     pub fn from_config(
         env: Env,
