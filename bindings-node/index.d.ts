@@ -131,6 +131,50 @@ export declare class ManualClock {
   get nowMs(): number
 }
 
+/**
+ * Masks personal data and secrets in records and log text under the policy
+ * of `security.data_masking`. Build one with `Masker.fromConfig()` or
+ * `Masker.default()` and share it. Refused policies are thrown as `Error`
+ * objects with `code` (`masking.invalid_rule`, `masking.invalid_pattern`,
+ * `masking.invalid_key`, `masking.missing_pseudonym_key`,
+ * `masking.weak_pseudonym_key`, `masking.pseudonym_key_unavailable`).
+ */
+export declare class Masker {
+  /**
+   * The masker of `config.security.data_masking`. The pseudonym key is
+   * read from the process environment or file it names, or, when
+   * `secretEnv` is given, from it only (values as strings or Buffers).
+   */
+  static fromConfig(config: Config, secretEnv?: Record<string, string | Buffer> | undefined | null): Masker
+  /**
+   * The guide's policy: emails keep their domain, phone numbers their
+   * area code; `password`, `api_key` and `token` are secret.
+   */
+  static default(): Masker
+  /**
+   * Free text or a log line with emails, phone numbers, SSNs, card
+   * numbers, bearer tokens, JWTs, URL credentials and secret `key=value`
+   * pairs masked.
+   */
+  maskText(text: string): string
+  /**
+   * A masked copy of a JSON-like record (objects, arrays, strings,
+   * numbers, booleans, `null`), masked by field name.
+   */
+  maskRecord(record: any): any
+  /** `maskRecord` on JSON text: the masked record as compact JSON text. */
+  maskJson(text: string): string
+  /** Every finding of `maskText` in `text`, in order. */
+  find(text: string): Array<Detection>
+  /**
+   * `value` masked by the rule named `rule`; `null` when there is no such
+   * rule.
+   */
+  maskValue(rule: string, value: string): string | null
+  /** The rule names, in order. */
+  ruleNames(): Array<string>
+}
+
 /** TOTP replay and throttling state, in memory. */
 export declare class MemoryOtpStore {
   /** An empty store. */
@@ -431,6 +475,18 @@ export interface Decision {
   allowed: boolean
   /** The grant that allowed it; absent when denied. */
   grantedBy?: Grant
+}
+
+export interface Detection {
+  /**
+   * `email`, `phone`, `ssn`, `card`, `bearer`, `jwt`, `secret` or
+   * `url_credentials`.
+   */
+  detector: string
+  /** Start index in the JavaScript string (UTF-16 code units). */
+  start: number
+  /** End index in the JavaScript string (UTF-16 code units). */
+  end: number
 }
 
 /** A finding of `Config.posture()`. */

@@ -840,6 +840,7 @@ module.exports.BlindIndex = nativeBinding.BlindIndex
 module.exports.Config = nativeBinding.Config
 module.exports.FieldCipher = nativeBinding.FieldCipher
 module.exports.ManualClock = nativeBinding.ManualClock
+module.exports.Masker = nativeBinding.Masker
 module.exports.MemoryOtpStore = nativeBinding.MemoryOtpStore
 module.exports.MfaPolicy = nativeBinding.MfaPolicy
 module.exports.OneTimeCodes = nativeBinding.OneTimeCodes

@@ -46,6 +46,11 @@ pub(crate) fn throw_webhook_error(env: &Env, err: &halo_core::WebhookError) -> E
     throw_coded(env, err.code(), &err.to_string(), None)
 }
 
+/// Throws a core masking error as an `Error` whose `code` is the core's code.
+pub(crate) fn throw_masking_error(env: &Env, err: &halo_core::masking::MaskingError) -> Error {
+    throw_coded(env, err.code(), &err.to_string(), None)
+}
+
 fn throw_coded(env: &Env, code: &str, message: &str, problems: Option<Vec<Problem>>) -> Error {
     let thrown = env
         .create_error(Error::new(Status::GenericFailure, message))

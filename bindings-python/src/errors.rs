@@ -11,6 +11,7 @@ pyo3::import_exception!(halo_core.errors, RateLimitError);
 pyo3::import_exception!(halo_core.errors, RateLimitValueError);
 pyo3::import_exception!(halo_core.errors, WebhookError);
 pyo3::import_exception!(halo_core.errors, WebhookInputError);
+pyo3::import_exception!(halo_core.errors, MaskingError);
 
 use crate::config::Problem;
 
@@ -85,4 +86,14 @@ pub(crate) fn webhook_error(err: &halo_core::WebhookError) -> PyErr {
         "webhook.invalid_setting" => WebhookInputError::new_err(args),
         _ => WebhookError::new_err(args),
     }
+}
+
+/// Raises a core masking error as `halo_core.MaskingError` with its code.
+pub(crate) fn masking_error(err: &halo_core::masking::MaskingError) -> PyErr {
+    MaskingError::new_err((err.to_string(), err.code()))
+}
+
+/// A plain `ValueError` for arguments the core never sees.
+pub(crate) fn value_error(message: String) -> PyErr {
+    pyo3::exceptions::PyValueError::new_err(message)
 }

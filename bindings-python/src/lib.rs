@@ -5,6 +5,7 @@ mod access;
 mod config;
 mod crypto;
 mod errors;
+mod masking;
 mod ratelimit;
 mod webhook;
 
@@ -42,5 +43,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<webhook::WebhookVerifier>()?;
     m.add_class::<webhook::WebhookSigner>()?;
     m.add_class::<webhook::Verified>()?;
+    m.add_class::<masking::Masker>()?;
+    m.add_class::<masking::Detection>()?;
     Ok(())
 }

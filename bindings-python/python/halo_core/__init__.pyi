@@ -4,6 +4,8 @@ import datetime
 import ipaddress
 from collections.abc import Mapping, Sequence
 from typing import Any, Iterable, Literal, Mapping, Union
+from collections.abc import Mapping
+from typing import Any, Literal
 
 from halo_core.errors import AccessError as AccessError
 from halo_core.errors import AccessSettingsError as AccessSettingsError
@@ -15,6 +17,7 @@ from halo_core.errors import RateLimitError as RateLimitError
 from halo_core.errors import RateLimitValueError as RateLimitValueError
 from halo_core.errors import WebhookError as WebhookError
 from halo_core.errors import WebhookInputError as WebhookInputError
+from halo_core.errors import MaskingError as MaskingError
 
 __version__: str
 
@@ -504,3 +507,49 @@ class WebhookSigner:
     def sign(self, body: bytes | bytearray, *, id: str = "", timestamp: int | None = None) -> list[tuple[str, str]]:
         """``(name, value)`` headers. ``id`` is needed by Standard Webhooks
         only; ``timestamp`` (Unix seconds) defaults to now."""
+
+class Detection:
+    """One finding of :meth:`Masker.find`: ``text[start:end]`` is what is masked."""
+
+    @property
+    def detector(
+        self,
+    ) -> Literal["email", "phone", "ssn", "card", "bearer", "jwt", "secret", "url_credentials"]: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    def __eq__(self, other: object) -> bool: ...
+
+class Masker:
+    """Masks personal data and secrets in records and log text under the
+    policy of ``security.data_masking``. Immutable and thread-safe."""
+
+    def __init__(self, config: Config | None = None, *, env: Mapping[str, bytes | str] | None = None) -> None:
+        """The masker of ``config`` (the guide's policy when omitted).
+
+        The pseudonym key is read from the process environment or file it
+        names, or, when ``env`` is given, from ``env`` only. Raises
+        :class:`MaskingError`.
+        """
+    @staticmethod
+    def default() -> Masker:
+        """The guide's policy: emails keep their domain, phone numbers their
+        area code; ``password``, ``api_key`` and ``token`` are secret."""
+    def mask_text(self, text: str) -> str:
+        """Free text or a log line with emails, phone numbers, SSNs, card
+        numbers, bearer tokens, JWTs, URL credentials and secret
+        ``key=value`` pairs masked; ``text`` itself when nothing is found."""
+    def mask_record(self, record: Any) -> Any:
+        """A masked copy of a JSON-like record, masked by field name.
+
+        The record goes through JSON: integers beyond 64 bits become floats,
+        and NaN or infinities raise ``ValueError``."""
+    def mask_json(self, text: str) -> str:
+        """:meth:`mask_record` on JSON text; returns compact JSON text."""
+    def find(self, text: str) -> list[Detection]:
+        """Every finding of :meth:`mask_text`, in order."""
+    def mask_value(self, rule: str, value: str) -> str | None:
+        """``value`` masked by the rule named ``rule``; ``None`` without such a rule."""
+    def rule_names(self) -> list[str]:
+        """The rule names, in order."""

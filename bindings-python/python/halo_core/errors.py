@@ -94,6 +94,14 @@ class WebhookInputError(WebhookError, ValueError):
     """
 
 
+class MaskingError(HaloCoreError, ValueError):
+    """A masking policy was refused: a bad rule or key (``masking.invalid_rule``,
+    ``masking.invalid_pattern``, ``masking.invalid_key``), or a pseudonym key
+    that is missing, too short or unreadable (``masking.missing_pseudonym_key``,
+    ``masking.weak_pseudonym_key``, ``masking.pseudonym_key_unavailable``).
+    """
+
+
 __all__ = [
     "AccessError",
     "AccessSettingsError",
@@ -101,6 +109,7 @@ __all__ = [
     "CryptoError",
     "CryptoInputError",
     "HaloCoreError",
+    "MaskingError",
     "RateLimitError",
     "RateLimitValueError",
     "WebhookError",

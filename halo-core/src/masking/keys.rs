@@ -65,7 +65,28 @@ pub(crate) struct KeySet {
     /// The transition table, flat (`state * SYMBOLS + symbol`), with
     /// transitions into an accepting state replaced by [`ACCEPT`].
     table: Box<[u16]>,
+    /// For each key, the set of its symbols (bit `symbol`): a key can only
+    /// be contained in a name holding all of them, which rules out most
+    /// names before the automaton runs.
+    letters: Vec<u64>,
 }
+
+/// The bit of each byte in a set of symbols: the symbol's bit for letters and
+/// digits, 0 for separators, [`STOP_BIT`] for the rest.
+static BITS: [u64; 256] = {
+    let mut table = [0u64; 256];
+    let mut i = 0;
+    while i < 256 {
+        table[i] = match SYMBOL[i] {
+            SKIP => 0,
+            STOP => STOP_BIT,
+            symbol => 1 << symbol,
+        };
+        i += 1;
+    }
+    table
+};
+const STOP_BIT: u64 = 1 << 63;
 
 /// The transition into an accepting state.
 const ACCEPT: u16 = u16::MAX - 1;
@@ -78,9 +99,14 @@ impl KeySet {
             next: vec![[NONE; SYMBOLS]],
             accepts: vec![false],
             table: Box::new([]),
+            letters: Vec::new(),
         };
         for key in keys {
             set.insert(key.bytes().rev());
+            let letters = key.bytes().fold(0, |set, b| set | BITS[usize::from(b)]) & !STOP_BIT;
+            if letters != 0 && !set.letters.contains(&letters) {
+                set.letters.push(letters);
+            }
         }
         set.link();
         let accepts = std::mem::take(&mut set.accepts);
@@ -144,22 +170,23 @@ impl KeySet {
     /// is no key at all.
     pub(crate) fn matches_before(&self, b: &[u8], end: usize) -> Option<bool> {
         let floor = end.saturating_sub(128);
-        let mut state = 0;
+        let mut seen = 0;
         let mut k = end;
         while k > floor {
-            let symbol = SYMBOL[usize::from(b[k - 1])];
-            if symbol == STOP {
+            let bit = BITS[usize::from(b[k - 1])];
+            if bit == STOP_BIT {
                 break;
             }
-            if symbol != SKIP {
-                match self.step(state, symbol) {
-                    ACCEPT => return Some(true),
-                    to => state = usize::from(to),
-                }
-            }
+            seen |= bit;
             k -= 1;
         }
-        (k < end).then_some(false)
+        if k == end {
+            return None;
+        }
+        if !self.letters.iter().any(|&key| key & !seen == 0) {
+            return Some(false);
+        }
+        Some(self.matches_bytes(&b[k..end]))
     }
 
     #[inline]
@@ -172,7 +199,12 @@ impl KeySet {
 
     /// Whether `key` contains a secret key once folded.
     pub(crate) fn matches(&self, key: &str) -> bool {
-        let b = key.as_bytes();
+        self.matches_bytes(key.as_bytes())
+    }
+
+    /// Whether the name `b` contains a secret key once folded (bytes other
+    /// than letters and digits are skipped).
+    fn matches_bytes(&self, b: &[u8]) -> bool {
         let mut state = 0;
         for &byte in b.iter().rev() {
             let symbol = SYMBOL[usize::from(byte)];

@@ -12,7 +12,7 @@
 //!   is nothing to mask, so it is cheap enough for every log line.
 //! - A rule may replace values by keyed pseudonyms (`tok_…`, HMAC-SHA256),
 //!   stable under one key, so masked logs can still be joined.
-//! - With the `tracing` feature, [`MaskingMakeWriter`] masks every line a
+//! - With the `tracing` feature, `MaskingMakeWriter` masks every line a
 //!   `tracing-subscriber` formatter writes.
 //!
 //! A masked value never shows how long the hidden part was: it is the rule's
@@ -37,7 +37,9 @@
 //!
 //! - Email addresses: a local part of ASCII letters, digits and `._%+-` (or
 //!   any non-ASCII character), `@`, and two or more ASCII domain labels
-//!   ending in a top-level domain of two or more letters. Quoted local parts,
+//!   ending in a top-level domain of two or more letters (digits or `-`
+//!   glued after it are left out: `jane@example.com123` masks
+//!   `jane@example.com`). Quoted local parts,
 //!   IP literal domains and internationalised domains not written in
 //!   punycode (`bücher.de`, but `xn--bcher-kva.de` is found) are not
 //!   detected.

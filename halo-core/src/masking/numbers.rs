@@ -94,7 +94,13 @@ pub(crate) fn find(b: &[u8], start: usize) -> Number {
         return Number::None { run_end };
     }
     let run = read_run(b, start);
-    let run_end = run.groups[..run.len].last().map_or(start + 1, Group::end);
+    // A run cut at `MAX_GROUPS` is read again from its next word, so that
+    // what is found never depends on where the run started.
+    let run_end = if run.len == MAX_GROUPS {
+        run.groups[0].end()
+    } else {
+        run.groups[..run.len].last().map_or(start + 1, Group::end)
+    };
     for g in 0..run.len {
         let group = &run.groups[g];
         let starts_word = g == 0 || group.sep == b' ' || (group.paren && group.sep == 0);
@@ -127,24 +133,43 @@ pub(crate) fn find(b: &[u8], start: usize) -> Number {
     }
 }
 
-/// Where a run that cannot hold a number ends, judged from its first group
-/// alone: most digit runs (counts, ids, times) end after a few digits
-/// without a separator.
+/// Where the first group of a run ends when no number can start with it,
+/// judged from its length and the length of the next group: most digit runs
+/// (counts, ids, times, dates, addresses) fail here. Groups after a space
+/// are looked at again by the scanner, so only shapes starting at this group
+/// need to be ruled out.
 fn quick_reject(b: &[u8], start: usize) -> Option<usize> {
     let first = at(b, start);
     if first == b'+' || first == b'(' {
         return None;
     }
-    let mut j = start;
-    while at(b, j).is_ascii_digit() {
-        j += 1;
-    }
+    let j = digits_end(b, start);
     let digits = j - start;
     let after = at(b, j + 1);
     let separated =
         matches!(at(b, j), b' ' | b'-' | b'.') && (after.is_ascii_digit() || after == b'(');
     let alone = digits == 10 || (13..=19).contains(&digits);
-    ((!separated && !alone) || digits > 19).then_some(j)
+    // The shapes of several groups: `1-NXX-…` or `1 (NXX)…`, `NXX-NXX-…`,
+    // `AAA-GG-…`, `4-4-…` and `4-6-…`.
+    let grouped = separated && {
+        let next = digits_end(b, j + 1) - (j + 1);
+        match digits {
+            1 => next == 3 || after == b'(',
+            3 => next == 3 || next == 2,
+            4 => next == 4 || next == 6,
+            _ => false,
+        }
+    };
+    ((!grouped && !alone) || digits > 19).then_some(j)
+}
+
+/// The end of the run of ASCII digits starting at `i`.
+fn digits_end(b: &[u8], i: usize) -> usize {
+    let mut j = i;
+    while at(b, j).is_ascii_digit() {
+        j += 1;
+    }
+    j
 }
 
 /// Whether a number may end at `end`: not inside a word, an email address,
@@ -175,6 +200,11 @@ fn read_run(b: &[u8], start: usize) -> Run {
             break;
         }
         let end = if paren { j + 1 } else { j };
+        // A group followed by `-*` is what a mask kept (`415-***-****`): a
+        // run never takes it, or a second pass would read a new number there.
+        if at(b, end) == b'-' && at(b, end + 1) == b'*' {
+            break;
+        }
         let group_start = if run.len == 0 { start } else { i };
         run.groups[run.len] = Group {
             start: group_start,
@@ -223,18 +253,21 @@ fn collect(b: &[u8], groups: &[Group], out: &mut [u8; 24]) -> usize {
 }
 
 fn international(b: &[u8], groups: &[Group]) -> Option<(usize, NumberKind)> {
-    let mut total = 0;
-    let mut used = 0;
-    for g in groups {
-        if total + digits_of(g) > 15 {
+    // The most groups that hold 8 to 15 digits and end a word: in
+    // `+12 20 7946 0018-45-67b@x.io` the number is `+12 20 7946`, as it is
+    // once the address after it is masked.
+    let mut count = 0;
+    let mut best = None;
+    for (i, g) in groups.iter().enumerate() {
+        if count + digits_of(g) > 15 {
             break;
         }
-        total += digits_of(g);
-        used += 1;
+        count += digits_of(g);
+        if count >= 8 && ends_word(b, g.end()) {
+            best = Some((i + 1, count));
+        }
     }
-    if !(8..=15).contains(&total) {
-        return None;
-    }
+    let (used, total) = best?;
     let mut digits = [0u8; 24];
     collect(b, &groups[..used], &mut digits);
     if total == 11 && digits[0] == b'1' && is_nanp(&digits[1..7]) {
@@ -259,15 +292,23 @@ fn international(b: &[u8], groups: &[Group]) -> Option<(usize, NumberKind)> {
 
 fn card(b: &[u8], groups: &[Group]) -> Option<(usize, NumberKind)> {
     const SHAPES: [&[usize]; 4] = [&[4, 4, 4, 4, 3], &[4, 4, 4, 4], &[4, 6, 5], &[4, 6, 4]];
-    let used = if (13..=19).contains(&digits_of(&groups[0])) {
-        1
-    } else {
-        let fits = |lens: &&&[usize]| {
-            let gs = &groups[..lens.len().min(groups.len())];
-            shape(groups, lens) && gs[1..].iter().all(|g| g.sep == gs[1].sep && g.sep != b'.')
-        };
-        SHAPES.iter().find(fits)?.len()
+    if (13..=19).contains(&digits_of(&groups[0])) {
+        return card_of(b, groups, 1);
+    }
+    let fits = |lens: &&&[usize]| {
+        let gs = &groups[..lens.len().min(groups.len())];
+        shape(groups, lens) && gs[1..].iter().all(|g| g.sep == gs[1].sep && g.sep != b'.')
     };
+    // `4-4-4-4` followed by another group is a card when the five groups
+    // are not.
+    SHAPES
+        .iter()
+        .filter(fits)
+        .find_map(|lens| card_of(b, groups, lens.len()))
+}
+
+/// The card number in the first `used` groups, if they pass the checks.
+fn card_of(b: &[u8], groups: &[Group], used: usize) -> Option<(usize, NumberKind)> {
     let groups = &groups[..used];
     if groups.iter().any(|g| g.paren) {
         return None;

@@ -119,12 +119,13 @@ pub(crate) fn scan(text: &str, keys: &KeySet, mut emit: impl FnMut(Hit)) {
     };
     let len = scan.b.len();
     while scan.i < len {
-        let class = CLASS[usize::from(scan.b[scan.i])];
-        if class == 0 {
-            scan.i += 1;
-            continue;
-        }
-        let hit = match class {
+        // Bytes that start nothing are skipped in one tight loop.
+        let skipped = scan.b[scan.i..]
+            .iter()
+            .position(|&c| CLASS[usize::from(c)] != 0);
+        let Some(skipped) = skipped else { break };
+        scan.i += skipped;
+        let hit = match CLASS[usize::from(scan.b[scan.i])] {
             NUMBER => scan.number(),
             AT => scan.at_sign(),
             PAIR => scan.pair(),
@@ -195,11 +196,11 @@ impl Scan<'_> {
             return self.step();
         }
         match numbers::find(b, i) {
-            Number::Found(m) => Some(Hit {
+            Number::Found(m) => Some(self.userinfo_holding(m.start, m.end).unwrap_or(Hit {
                 start: m.start,
                 end: m.end,
                 found: Found::Number(m.kind),
-            }),
+            })),
             Number::None { run_end } => {
                 self.i = run_end;
                 None
@@ -223,6 +224,12 @@ impl Scan<'_> {
         if u == a || u < 4 || &b[u - 3..u] != b"://" || !b[u - 4].is_ascii_alphanumeric() {
             return None;
         }
+        Some(self.url_credentials_at(u, a))
+    }
+
+    /// The user information starting at `u` whose first `@` is at `a`.
+    fn url_credentials_at(&self, u: usize, a: usize) -> Hit {
+        let b = self.b;
         // A password may hold a raw `@`: the host follows the last one.
         let mut last = a;
         let mut k = a + 1;
@@ -235,11 +242,33 @@ impl Scan<'_> {
             }
             k += 1;
         }
-        Some(Hit {
+        Hit {
             start: u,
             end: last,
             found: Found::UrlCredentials,
-        })
+        }
+    }
+
+    /// The user information of a URL that holds the number at
+    /// `start..end` (`https://4155550123:pw@host`): the whole of it is the
+    /// finding, as it is on a second pass once the number is masked.
+    fn userinfo_holding(&self, start: usize, end: usize) -> Option<Hit> {
+        let b = self.b;
+        let mut a = end;
+        while a < b.len() && is_userinfo(b[a]) {
+            a += 1;
+        }
+        if at(b, a) != b'@' {
+            return None;
+        }
+        let mut u = start;
+        while u > self.committed && is_userinfo(b[u - 1]) {
+            u -= 1;
+        }
+        if u < 4 || &b[u - 3..u] != b"://" || !b[u - 4].is_ascii_alphanumeric() {
+            return None;
+        }
+        Some(self.url_credentials_at(u, a))
     }
 
     fn email(&self) -> Option<Hit> {
@@ -257,6 +286,16 @@ impl Scan<'_> {
         }
         // `a@b.io@c.io` is no address; the second `@` may start one.
         let end = domain_end(b, a + 1).filter(|&end| at(b, end) != b'@')?;
+        // After `scheme://` and user information characters it is the user
+        // information of a URL (one that `url_credentials` did not take for
+        // its non-ASCII bytes), as a second pass would read its mask.
+        let mut u = start;
+        while u > self.committed && (is_userinfo(b[u - 1]) || b[u - 1] >= 0x80) {
+            u -= 1;
+        }
+        if u >= 4 && &b[u - 3..u] == b"://" && b[u - 4].is_ascii_alphanumeric() {
+            return Some(self.url_credentials_at(u, a));
+        }
         Some(Hit {
             start,
             end,
@@ -323,6 +362,13 @@ impl Scan<'_> {
             return None;
         }
         let mut e = v;
+        // `password=(415) 555-0123`: a value may open with a parenthesis.
+        if at(b, e) == b'(' {
+            while e < b.len() && b[e] != b')' {
+                e += 1;
+            }
+            e = (e + 1).min(b.len());
+        }
         while !ends_value(at(b, e)) {
             e += 1;
         }
@@ -423,7 +469,8 @@ impl Scan<'_> {
         }
         let start = j - 2;
         let prev = before(b, start);
-        if is_base64url(prev) || prev == b'.' {
+        // After `@` it is the domain of an email address, masked or not.
+        if is_base64url(prev) || prev == b'.' || prev == b'@' {
             return self.step();
         }
         let mut e = j;
@@ -454,7 +501,10 @@ impl Scan<'_> {
 
 /// The end of the domain of an email address starting at `d`: the longest
 /// run of two or more labels whose last one (the top-level domain) is two or
-/// more letters. `bob@example.com.1` ends after `com`.
+/// more letters. `bob@example.com.1` ends after `com`, and so does
+/// `bob@example.com123` or `bob@example.com-x`: letters glued to a label
+/// that goes on with digits or `-` still end an address, so that an address
+/// written against other text is masked like the same address alone.
 pub(crate) fn domain_end(b: &[u8], d: usize) -> Option<usize> {
     let mut k = d;
     let mut labels = 0;
@@ -468,9 +518,12 @@ pub(crate) fn domain_end(b: &[u8], d: usize) -> Option<usize> {
             return found;
         }
         labels += 1;
-        let tld = &b[start..k];
-        if labels >= 2 && tld.len() >= 2 && tld.iter().all(u8::is_ascii_alphabetic) {
-            found = Some(k);
+        let letters = b[start..k]
+            .iter()
+            .take_while(|c| c.is_ascii_alphabetic())
+            .count();
+        if labels >= 2 && letters >= 2 {
+            found = Some(start + letters);
         }
         if at(b, k) == b'.' && is_label(at(b, k + 1)) {
             k += 1;

@@ -176,3 +176,132 @@ fn writer_masks_whole_lines_even_when_split() {
         "user ****@example.com password=[REDACTED] ✓\nnext 415-***-****"
     );
 }
+
+/// A fuzzing find: the address was detected once, alone, but its copy with
+/// digits glued to the top-level domain was not, so it survived masking.
+#[test]
+fn a_detected_email_does_not_survive_in_a_glued_copy() {
+    let masker = Masker::default();
+    let text = "{\"\0\0\0\0\0\0\0\0\0\0\0\0\0email\": login j\0\0\0\0\0ane@example.com \
+                from 415-555-0\0\0\0\0\0ane@example.com123 pass\"jane@e";
+    let masked = masker.mask_text(text);
+    let found = masker.find(text);
+    let emails: Vec<_> = found
+        .iter()
+        .filter(|f| f.detector == Detector::Email)
+        .collect();
+    assert_eq!(emails.len(), 2);
+    for email in emails {
+        assert!(!masked.contains(&text[email.range.clone()]));
+    }
+    assert!(!masked.contains("ane@example.com"));
+    assert_eq!(masker.mask_text(&masked), masked);
+}
+
+/// A fuzzing find: an email whose local part began inside an international
+/// number that did not end a word left a shorter number that a second pass
+/// found.
+#[test]
+fn an_international_number_cut_short_by_an_email_is_masked_once() {
+    let masker = Masker::default();
+    let text = "\"+12 20 7946 0018-45-67be@example.co\u{0}-45-6789n 46 0018\"";
+    let once = masker.mask_text(text);
+    assert_eq!(masker.mask_text(&once), once);
+    let found: Vec<_> = masker.find(text).into_iter().map(|d| d.detector).collect();
+    assert_eq!(found[..2], [Detector::Phone, Detector::Email]);
+    assert!(!once.contains("7946"));
+}
+
+/// A fuzzing find: a domain starting with `eyJ` was read as a JWT once the
+/// address before it was masked.
+#[test]
+fn a_domain_that_looks_like_a_token_is_masked_once() {
+    let masker = Masker::default();
+    for text in [".\0l@eyJmm11a.onv-n.e3ea", "l@eyJmm.onv.e3ea"] {
+        let once = masker.mask_text(text);
+        assert_eq!(masker.mask_text(&once), once, "{text}");
+        assert!(
+            once.starts_with(".\0****@") || once.starts_with("****@"),
+            "{once}"
+        );
+    }
+}
+
+/// A fuzzing find: digit groups before a masked phone number took the area
+/// code it keeps for a new international number on a second pass.
+#[test]
+fn groups_before_a_masked_number_are_not_joined_to_it() {
+    let masker = Masker::default();
+    let text = "\"+1 2970 +15 20 7946 000\" and +1 2970 520-***-****";
+    let once = masker.mask_text(text);
+    assert_eq!(masker.mask_text(&once), once);
+    assert_eq!(once, "\"+1 2970 520-***-****\" and +1 2970 520-***-****");
+}
+
+/// A fuzzing find: a run of more than eight digit groups hid an SSN at its
+/// end, which a second pass, starting the run later, found.
+#[test]
+fn a_long_run_of_groups_is_read_to_its_end() {
+    let masker = Masker::default();
+    let text = "x 1111 1111 1110 1179-318 42 211 20 7946 y";
+    let once = masker.mask_text(text);
+    assert_eq!(masker.mask_text(&once), once);
+    assert_eq!(once, "x 1111 1111 1110 1179-318 42 ***-**-**** y");
+}
+
+/// A fuzzing find: a phone number in the user information of a URL was
+/// masked alone, and a second pass then found the user information.
+#[test]
+fn a_number_in_url_credentials_masks_the_credentials() {
+    let masker = Masker::default();
+    for text in ["neL://3049485950,636@e", "ftp://415 555 0123:pw@host"] {
+        let once = masker.mask_text(text);
+        assert_eq!(masker.mask_text(&once), once, "{text}");
+    }
+    assert_eq!(
+        masker.mask_text("neL://3049485950,636@e"),
+        "neL://[REDACTED]@e"
+    );
+}
+
+/// A fuzzing find: a card in four groups followed by a short group was
+/// judged as five groups only, and found on a second pass once the address
+/// after it was masked.
+#[test]
+fn a_card_followed_by_a_short_group_is_found() {
+    let masker = Masker::default();
+    let text = "pl[,4110 1111 1111 1146 009a.re1e@2a.re10";
+    let once = masker.mask_text(text);
+    assert_eq!(masker.mask_text(&once), once);
+    assert_eq!(once, "pl[,**** **** **** **** ****@2a.re10");
+}
+
+/// A fuzzing find: user information with non-ASCII bytes was masked as an
+/// email address, and its mask then read as user information.
+#[test]
+fn non_ascii_user_information_is_masked_once() {
+    let masker = Masker::default();
+    let text = "y://3-4BzBBj\u{cf}\u{453}e.i@e.comp(}5@";
+    let once = masker.mask_text(text);
+    assert_eq!(masker.mask_text(&once), once);
+    assert_eq!(once, "y://[REDACTED]@");
+}
+
+/// Property and fuzzing finds: a secret value opening with `(`, and user
+/// information holding `*` and non-ASCII bytes, were masked differently on
+/// a second pass.
+#[test]
+fn secret_values_in_parentheses_and_starred_user_information_are_masked_once() {
+    let masker = Masker::default();
+    for text in [
+        "password=(200) 200-0000+",
+        "y://34*4BzBBj\u{cf}\u{453}e.i@e.comp(}5@",
+    ] {
+        let once = masker.mask_text(text);
+        assert_eq!(masker.mask_text(&once), once, "{text}");
+    }
+    assert_eq!(
+        masker.mask_text("password=(200) 200-0000+"),
+        "password=[REDACTED] 200-0000+"
+    );
+}

@@ -67,8 +67,16 @@ fn text() -> impl Strategy<Value = String> {
     proptest::collection::vec(fragment(), 0..12).prop_map(|parts| parts.concat())
 }
 
+/// 512 cases, or `PROPTEST_CASES` when set (for longer runs).
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|cases| cases.parse().ok())
+        .unwrap_or(512)
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
 
     #[test]
     fn mask_text_is_idempotent(text in text()) {
