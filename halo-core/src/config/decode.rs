@@ -166,30 +166,12 @@ impl<'a> Obj<'a> {
         default: impl FnOnce() -> BTreeMap<String, T>,
         mut read: impl FnMut(&str, &mut Obj<'_>) -> T,
     ) -> BTreeMap<String, T> {
-        let Some(value) = self.raw(key) else {
-            return default();
-        };
-        let path = self.path_of(key);
-        let Some(map) = value.as_object() else {
-            self.decoder
-                .report(&path, ProblemKind::WrongType, "expected an object");
-            return default();
-        };
-
-        let mut out = BTreeMap::new();
-        for (name, entry) in map {
-            let entry_path = join(&path, name);
-            if name.trim().is_empty() {
-                self.decoder
-                    .report(&entry_path, ProblemKind::InvalidValue, "name is empty");
-                continue;
-            }
-            let mut child = self.decoder.object(entry, &entry_path);
+        self.named_entries(key, default, |decoder, name, path, value| {
+            let mut child = decoder.object(value, path);
             let item = read(name, &mut child);
             child.finish();
-            out.insert(name.clone(), item);
-        }
-        out
+            Some(item)
+        })
     }
 
     /// An object whose keys are names chosen by the user, each value read by
@@ -199,6 +181,19 @@ impl<'a> Obj<'a> {
         key: &'static str,
         default: impl FnOnce() -> BTreeMap<String, T>,
         mut read: impl FnMut(&mut Decoder, &str, &Value) -> Option<T>,
+    ) -> BTreeMap<String, T> {
+        self.named_entries(key, default, |decoder, _, path, value| {
+            read(decoder, path, value)
+        })
+    }
+
+    /// The entries of the object at `key`, each read by `read` given its
+    /// name and path; empty names are refused.
+    fn named_entries<T>(
+        &mut self,
+        key: &'static str,
+        default: impl FnOnce() -> BTreeMap<String, T>,
+        mut read: impl FnMut(&mut Decoder, &str, &str, &Value) -> Option<T>,
     ) -> BTreeMap<String, T> {
         let Some(value) = self.raw(key) else {
             return default();
@@ -216,7 +211,7 @@ impl<'a> Obj<'a> {
             if name.trim().is_empty() {
                 self.decoder
                     .report(&entry_path, ProblemKind::InvalidValue, "name is empty");
-            } else if let Some(item) = read(self.decoder, &entry_path, entry) {
+            } else if let Some(item) = read(self.decoder, name, &entry_path, entry) {
                 out.insert(name.clone(), item);
             }
         }
