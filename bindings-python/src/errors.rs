@@ -5,6 +5,7 @@ use pyo3::prelude::*;
 pyo3::import_exception!(halo_core.errors, ConfigError);
 pyo3::import_exception!(halo_core.errors, CryptoError);
 pyo3::import_exception!(halo_core.errors, CryptoInputError);
+pyo3::import_exception!(halo_core.errors, LeadValidationError);
 
 use crate::config::Problem;
 
@@ -28,4 +29,19 @@ pub(crate) fn crypto_error(err: &halo_core::CryptoError) -> PyErr {
         | "crypto.malformed_record" => CryptoInputError::new_err(args),
         _ => CryptoError::new_err(args),
     }
+}
+
+/// Raises a core lead error as `halo_core.LeadValidationError` (also a
+/// `ValueError`) with its code, its violations (empty unless the code is
+/// `lead.invalid`) and, for source mapping errors, the source field.
+pub(crate) fn lead_error(err: &halo_core::lead::LeadError) -> PyErr {
+    use halo_core::lead::LeadError;
+    let violations: Vec<crate::lead::Violation> = err.violations().iter().map(Into::into).collect();
+    let field = match err {
+        LeadError::SourceFieldMissing { field, .. } | LeadError::SourceFieldType { field, .. } => {
+            Some(field.to_string())
+        }
+        _ => None,
+    };
+    LeadValidationError::new_err((err.to_string(), err.code(), violations, field))
 }

@@ -4,6 +4,7 @@
 mod config;
 mod crypto;
 mod errors;
+mod lead;
 
 use pyo3::prelude::*;
 
@@ -17,5 +18,11 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<crypto::FieldCipher>()?;
     m.add_class::<crypto::BlindIndex>()?;
     m.add_class::<crypto::SubjectKeys>()?;
+    m.add_class::<lead::LeadSchema>()?;
+    m.add_class::<lead::ValidLead>()?;
+    m.add_class::<lead::Violation>()?;
+    m.add_class::<lead::Outcome>()?;
+    m.add_class::<lead::Lead>()?;
+    m.add_class::<lead::CsvMapping>()?;
     Ok(())
 }

@@ -14,13 +14,25 @@ security guide::
 from halo_core._native import (
     BlindIndex,
     Config,
+    CsvMapping,
     FieldCipher,
     Finding,
+    Lead,
+    LeadSchema,
+    Outcome,
     Problem,
     SubjectKeys,
+    ValidLead,
+    Violation,
     __version__,
 )
-from halo_core.errors import ConfigError, CryptoError, CryptoInputError, HaloCoreError
+from halo_core.errors import (
+    ConfigError,
+    CryptoError,
+    CryptoInputError,
+    HaloCoreError,
+    LeadValidationError,
+)
 
 __all__ = [
     "BlindIndex",
@@ -28,10 +40,17 @@ __all__ = [
     "ConfigError",
     "CryptoError",
     "CryptoInputError",
+    "CsvMapping",
     "FieldCipher",
     "Finding",
     "HaloCoreError",
+    "Lead",
+    "LeadSchema",
+    "LeadValidationError",
+    "Outcome",
     "Problem",
     "SubjectKeys",
+    "ValidLead",
+    "Violation",
     "__version__",
 ]
