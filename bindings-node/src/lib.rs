@@ -6,3 +6,4 @@
 mod config;
 mod crypto;
 mod errors;
+mod lead;
