@@ -200,7 +200,7 @@ impl LeadSchema {
 /// naming the source's field.
 #[napi(ts_return_type = "Record<string, string>")]
 pub(crate) fn lead_from_apollo(env: Env, person: Value) -> Result<Value> {
-    let lead = core::Lead::from_apollo_person(&person);
+    let lead = core::Lead::from_apollo_person(&integral(person));
     to_value(&env, &lead.map_err(|e| throw_lead_error(&env, &e))?)
 }
 
@@ -208,7 +208,7 @@ pub(crate) fn lead_from_apollo(env: Env, person: Value) -> Result<Value> {
 /// `leadFromApollo`.
 #[napi(ts_return_type = "Record<string, string>")]
 pub(crate) fn lead_from_zoominfo(env: Env, contact: Value) -> Result<Value> {
-    let lead = core::Lead::from_zoominfo_contact(&contact);
+    let lead = core::Lead::from_zoominfo_contact(&integral(contact));
     to_value(&env, &lead.map_err(|e| throw_lead_error(&env, &e))?)
 }
 
@@ -299,5 +299,23 @@ pub(crate) fn source_field(err: &LeadError) -> Option<String> {
             Some(field.to_string())
         }
         _ => None,
+    }
+}
+
+/// `value` with every whole JavaScript number inside ±2^53 as an integer:
+/// JavaScript has only doubles, and a record id `1234` must map to `"1234"`,
+/// not `"1234.0"`.
+fn integral(value: Value) -> Value {
+    const SAFE: f64 = 9_007_199_254_740_991.0;
+    match value {
+        Value::Number(n) => match n.as_f64() {
+            Some(f) if n.is_f64() && f.fract() == 0.0 && f.abs() <= SAFE => Value::from(f as i64),
+            _ => Value::Number(n),
+        },
+        Value::Array(items) => Value::Array(items.into_iter().map(integral).collect()),
+        Value::Object(map) => {
+            Value::Object(map.into_iter().map(|(k, v)| (k, integral(v))).collect())
+        }
+        other => other,
     }
 }
