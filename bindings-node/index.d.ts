@@ -113,6 +113,24 @@ export declare class FieldCipher {
 }
 
 /**
+ * Mapping of lead-source records into plain lead objects, to pass to
+ * `LeadSchema.validate`.
+ */
+export declare class Lead {
+  /**
+   * The lead object of an Apollo.io person record. Throws
+   * `lead.source_field_missing` or `lead.source_field_type` with `field`
+   * naming the source's field.
+   */
+  static fromApollo(person: any): Record<string, string>
+  /**
+   * The lead object of a ZoomInfo contact record; throws as
+   * `Lead.fromApollo`.
+   */
+  static fromZoominfo(contact: any): Record<string, string>
+}
+
+/**
  * The rules a lead is validated against; the defaults are the guide's Joi
  * schema. Validation is synchronous.
  */
@@ -180,19 +198,6 @@ export interface Finding {
   /** One line saying what is wrong. */
   message: string
 }
-
-/**
- * The lead object of an Apollo.io person record. Throws
- * `lead.source_field_missing` or `lead.source_field_type` with `field`
- * naming the source's field.
- */
-export declare function leadFromApollo(person: any): Record<string, string>
-
-/**
- * The lead object of a ZoomInfo contact record; throws as
- * `leadFromApollo`.
- */
-export declare function leadFromZoominfo(contact: any): Record<string, string>
 
 /** Options of a `LeadSchema`; each left out keeps the guide's default. */
 export interface LeadSchemaOptions {

@@ -5,7 +5,7 @@
 const test = require('node:test')
 const assert = require('node:assert/strict')
 
-const { CsvMapping, LeadSchema, leadFromApollo, leadFromZoominfo } = require('..')
+const { CsvMapping, Lead, LeadSchema } = require('..')
 const vectors = require('./vectors')
 
 const ALL = vectors.cases('leads')
@@ -83,11 +83,11 @@ function checkMapped(map, record, expect) {
 }
 
 for (const [id, c] of of('apollo.json')) {
-  test(`source vector ${id}`, () => checkMapped(leadFromApollo, c.record, c.expect))
+  test(`source vector ${id}`, () => checkMapped(Lead.fromApollo, c.record, c.expect))
 }
 
 for (const [id, c] of of('zoominfo.json')) {
-  test(`source vector ${id}`, () => checkMapped(leadFromZoominfo, c.record, c.expect))
+  test(`source vector ${id}`, () => checkMapped(Lead.fromZoominfo, c.record, c.expect))
 }
 
 for (const [id, c] of of('csv.json')) {
@@ -178,8 +178,8 @@ test('JSON text, Buffers and JSON Lines', () => {
 
 test('sources feed the schema', () => {
   const person = { id: '5f1', first_name: 'Tim', last_name: 'Zheng', email: 'tim@apollo.example', organization: { name: 'Apollo' } }
-  const lead = new LeadSchema().validate(leadFromApollo(person))
+  const lead = new LeadSchema().validate(Lead.fromApollo(person))
   assert.deepEqual([lead.source, lead.source_id, lead.company], ['apollo', '5f1', 'Apollo'])
-  assert.throws(() => leadFromZoominfo({ firstName: 'Ada' }), { code: 'lead.source_field_missing', field: 'lastName' })
+  assert.throws(() => Lead.fromZoominfo({ firstName: 'Ada' }), { code: 'lead.source_field_missing', field: 'lastName' })
   assert.throws(() => new CsvMapping(undefined, false, ';;'), { code: 'lead.schema_invalid' })
 })

@@ -1,4 +1,4 @@
-//! `LeadSchema`, source mapping (`leadFromApollo`, `leadFromZoominfo`) and
+//! `LeadSchema`, source mapping (`Lead.fromApollo`, `Lead.fromZoominfo`) and
 //! `CsvMapping`. Plain objects in and out; errors are thrown as `Error`
 //! objects with a `code` (`lead.invalid`, `lead.syntax`, ...) and, for
 //! `lead.invalid`, `violations`. Every rule lives in `halo_core::lead`.
@@ -195,21 +195,30 @@ impl LeadSchema {
     }
 }
 
-/// The lead object of an Apollo.io person record. Throws
-/// `lead.source_field_missing` or `lead.source_field_type` with `field`
-/// naming the source's field.
-#[napi(ts_return_type = "Record<string, string>")]
-pub(crate) fn lead_from_apollo(env: Env, person: Value) -> Result<Value> {
-    let lead = core::Lead::from_apollo_person(&integral(person));
-    to_value(&env, &lead.map_err(|e| throw_lead_error(&env, &e))?)
-}
+/// Mapping of lead-source records into plain lead objects, to pass to
+/// `LeadSchema.validate`.
+#[napi]
+#[derive(Debug)]
+pub struct Lead {}
 
-/// The lead object of a ZoomInfo contact record; throws as
-/// `leadFromApollo`.
-#[napi(ts_return_type = "Record<string, string>")]
-pub(crate) fn lead_from_zoominfo(env: Env, contact: Value) -> Result<Value> {
-    let lead = core::Lead::from_zoominfo_contact(&integral(contact));
-    to_value(&env, &lead.map_err(|e| throw_lead_error(&env, &e))?)
+#[napi]
+impl Lead {
+    /// The lead object of an Apollo.io person record. Throws
+    /// `lead.source_field_missing` or `lead.source_field_type` with `field`
+    /// naming the source's field.
+    #[napi(ts_return_type = "Record<string, string>")]
+    pub fn from_apollo(env: Env, person: Value) -> Result<Value> {
+        let lead = core::Lead::from_apollo_person(&integral(person));
+        to_value(&env, &lead.map_err(|e| throw_lead_error(&env, &e))?)
+    }
+
+    /// The lead object of a ZoomInfo contact record; throws as
+    /// `Lead.fromApollo`.
+    #[napi(ts_return_type = "Record<string, string>")]
+    pub fn from_zoominfo(env: Env, contact: Value) -> Result<Value> {
+        let lead = core::Lead::from_zoominfo_contact(&integral(contact));
+        to_value(&env, &lead.map_err(|e| throw_lead_error(&env, &e))?)
+    }
 }
 
 #[napi]
