@@ -69,6 +69,21 @@ export declare class Config {
   posture(): Array<Finding>
 }
 
+/** How CSV columns map onto lead fields. */
+export declare class CsvMapping {
+  /**
+   * `columns` maps CSV headers to lead fields (other fields are read from
+   * a column of their own name); `delimiter` is one ASCII character.
+   */
+  constructor(columns?: Record<string, string> | undefined | null, keepOtherColumns?: boolean | undefined | null, delimiter?: string | undefined | null)
+  /**
+   * Every row of `csv` (string or Buffer) as `{ line, lead }` or
+   * `{ line, error: { code, message, field } }`. Throws
+   * `lead.source_field_missing` when the header lacks a required column.
+   */
+  read(csv: string | Buffer): Array<{ line: number, lead?: Record<string, string>, error?: { code: string, message: string, field?: string } }>
+}
+
 /**
  * AES-256-GCM field encryption into `hc1.<key id>.<nonce>.<ciphertext>`
  * envelopes bound to a field name and a context (record id or tenant).
@@ -114,6 +129,54 @@ export declare class FieldCipher {
   get keyIds(): Array<string>
   /** The record fields that are encrypted. */
   get fields(): Array<string>
+}
+
+/**
+ * Mapping of lead-source records into plain lead objects, to pass to
+ * `LeadSchema.validate`.
+ */
+export declare class Lead {
+  /**
+   * The lead object of an Apollo.io person record. Throws
+   * `lead.source_field_missing` or `lead.source_field_type` with `field`
+   * naming the source's field.
+   */
+  static fromApollo(person: any): Record<string, string>
+  /**
+   * The lead object of a ZoomInfo contact record; throws as
+   * `Lead.fromApollo`.
+   */
+  static fromZoominfo(contact: any): Record<string, string>
+}
+
+/**
+ * The rules a lead is validated against; the defaults are the guide's Joi
+ * schema. Validation is synchronous.
+ */
+export declare class LeadSchema {
+  /**
+   * A schema from the guide's, changed by `options`. Throws
+   * `lead.schema_invalid` for an option out of range.
+   */
+  constructor(options?: LeadSchemaOptions | undefined | null)
+  /**
+   * Validates a lead object and returns the normalised lead (absent
+   * optional fields left out). Throws `lead.invalid` with `violations`.
+   */
+  validate(lead: any): any
+  /** Validates one lead given as JSON text (string or Buffer). */
+  validateJson(json: string | Buffer): any
+  /**
+   * The de-duplication key of a lead object (its normalised email,
+   * lower-cased whole); validates it first and throws as `validate`.
+   */
+  dedupeKey(lead: any): string
+  /**
+   * Validates JSON Lines (string or Buffer): one outcome per non-blank
+   * line, `{ line, lead, dedupeKey }` or `{ line, error: { code,
+   * message, violations } }`; a bad line does not stop the others.
+   */
+  validateJsonl(jsonl: string | Buffer): Array<{ line: number, lead?: Record<string, unknown>, dedupeKey?: string, error?: { code: string, message: string, violations: Violation[] } }>
 }
 
 /**
@@ -525,6 +588,23 @@ export interface IssuedKey {
   key: string
 }
 
+/** Options of a `LeadSchema`; each left out keeps the guide's default. */
+export interface LeadSchemaOptions {
+  /**
+   * `[min, max]` characters by field name, e.g. `{ first_name: [2, 10] }`.
+   * Defaults: names 1–50, company 1–100 (see the Rust docs).
+   */
+  lengths?: Record<string, Array<number>>
+  /** `'reject'` (default, Joi's), `'strip'` or `'keep'`. */
+  unknownFields?: string
+  /** `'pattern'` (default, the guide's `^\+?[\d\s\-\(\)]+$`) or `'e164'`. */
+  phonePolicy?: string
+  /** The region national numbers are read in under `'e164'` (`'GB'`). */
+  phoneRegion?: string
+  /** The largest JSON lead read, in bytes (default 65536). */
+  maxJsonBytes?: number
+}
+
 /** What `MfaPolicy.requirement` asks of an account. */
 export interface MfaRequirement {
   /** `not_required`, `required` or `in_grace`. */
@@ -709,4 +789,14 @@ export interface VerifyOptions {
   provider?: string
   /** The verifier's clock in Unix seconds; default the system clock. */
   now?: number
+}
+
+/** One thing wrong with a lead: field, code and message, never the value. */
+export interface Violation {
+  /** The field's name, or an unknown key. */
+  field: string
+  /** A stable code such as `lead.required`. */
+  code: string
+  /** What is wrong, never quoting the value. */
+  message: string
 }

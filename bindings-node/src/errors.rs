@@ -4,6 +4,7 @@ use napi::bindgen_prelude::JsObjectValue;
 use napi::{Env, Error, Status};
 
 use crate::config::Problem;
+use crate::lead::Violation;
 
 /// Throws a core configuration error as an `Error` whose `code` is the
 /// core's code and whose `problems` lists every problem, then returns the
@@ -51,14 +52,42 @@ pub(crate) fn throw_masking_error(env: &Env, err: &halo_core::masking::MaskingEr
     throw_coded(env, err.code(), &err.to_string(), None)
 }
 
+/// Throws a core lead error as an `Error` whose `code` is the core's code,
+/// whose `violations` lists every violation (empty unless the code is
+/// `lead.invalid`) and whose `field`, for source mapping errors, names the
+/// source's field.
+pub(crate) fn throw_lead_error(env: &Env, err: &halo_core::lead::LeadError) -> Error {
+    let violations: Vec<Violation> = err.violations().iter().map(Violation::from).collect();
+    let field = crate::lead::source_field(err);
+    throw_with(env, err.code(), &err.to_string(), |object| {
+        object.set_named_property("violations", violations)?;
+        if let Some(field) = field {
+            object.set_named_property("field", field)?;
+        }
+        Ok(())
+    })
+}
+
 fn throw_coded(env: &Env, code: &str, message: &str, problems: Option<Vec<Problem>>) -> Error {
+    throw_with(env, code, message, |object| {
+        if let Some(problems) = problems {
+            object.set_named_property("problems", problems)?;
+        }
+        Ok(())
+    })
+}
+
+fn throw_with(
+    env: &Env,
+    code: &str,
+    message: &str,
+    extra: impl FnOnce(&mut napi::bindgen_prelude::Object<'_>) -> napi::Result<()>,
+) -> Error {
     let thrown = env
         .create_error(Error::new(Status::GenericFailure, message))
         .and_then(|mut object| {
             object.set_named_property("code", code)?;
-            if let Some(problems) = problems {
-                object.set_named_property("problems", problems)?;
-            }
+            extra(&mut object)?;
             env.throw(object)
         });
     match thrown {

@@ -7,6 +7,7 @@ mod access;
 mod config;
 mod crypto;
 mod errors;
+mod lead;
 mod masking;
 mod ratelimit;
 mod webhook;

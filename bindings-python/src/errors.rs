@@ -12,6 +12,7 @@ pyo3::import_exception!(halo_core.errors, RateLimitValueError);
 pyo3::import_exception!(halo_core.errors, WebhookError);
 pyo3::import_exception!(halo_core.errors, WebhookInputError);
 pyo3::import_exception!(halo_core.errors, MaskingError);
+pyo3::import_exception!(halo_core.errors, LeadValidationError);
 
 use crate::config::Problem;
 
@@ -96,4 +97,19 @@ pub(crate) fn masking_error(err: &halo_core::masking::MaskingError) -> PyErr {
 /// A plain `ValueError` for arguments the core never sees.
 pub(crate) fn value_error(message: String) -> PyErr {
     pyo3::exceptions::PyValueError::new_err(message)
+}
+
+/// Raises a core lead error as `halo_core.LeadValidationError` (also a
+/// `ValueError`) with its code, its violations (empty unless the code is
+/// `lead.invalid`) and, for source mapping errors, the source field.
+pub(crate) fn lead_error(err: &halo_core::lead::LeadError) -> PyErr {
+    use halo_core::lead::LeadError;
+    let violations: Vec<crate::lead::Violation> = err.violations().iter().map(Into::into).collect();
+    let field = match err {
+        LeadError::SourceFieldMissing { field, .. } | LeadError::SourceFieldType { field, .. } => {
+            Some(field.to_string())
+        }
+        _ => None,
+    };
+    LeadValidationError::new_err((err.to_string(), err.code(), violations, field))
 }

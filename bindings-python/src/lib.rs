@@ -5,6 +5,7 @@ mod access;
 mod config;
 mod crypto;
 mod errors;
+mod lead;
 mod masking;
 mod ratelimit;
 mod webhook;
@@ -45,5 +46,11 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<webhook::Verified>()?;
     m.add_class::<masking::Masker>()?;
     m.add_class::<masking::Detection>()?;
+    m.add_class::<lead::LeadSchema>()?;
+    m.add_class::<lead::ValidLead>()?;
+    m.add_class::<lead::Violation>()?;
+    m.add_class::<lead::Outcome>()?;
+    m.add_class::<lead::Lead>()?;
+    m.add_class::<lead::CsvMapping>()?;
     Ok(())
 }

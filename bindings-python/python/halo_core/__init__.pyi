@@ -5,7 +5,8 @@ import ipaddress
 from collections.abc import Mapping, Sequence
 from typing import Any, Iterable, Literal, Mapping, Union
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any, Iterable, Literal, Mapping, Union
+from typing import Any, Literal, Mapping
 
 from halo_core.errors import AccessError as AccessError
 from halo_core.errors import AccessSettingsError as AccessSettingsError
@@ -18,6 +19,7 @@ from halo_core.errors import RateLimitValueError as RateLimitValueError
 from halo_core.errors import WebhookError as WebhookError
 from halo_core.errors import WebhookInputError as WebhookInputError
 from halo_core.errors import MaskingError as MaskingError
+from halo_core.errors import LeadValidationError as LeadValidationError
 
 __version__: str
 
@@ -553,3 +555,117 @@ class Masker:
         """``value`` masked by the rule named ``rule``; ``None`` without such a rule."""
     def rule_names(self) -> list[str]:
         """The rule names, in order."""
+
+class Violation:
+    """One thing wrong with a lead; never holds the value."""
+
+    @property
+    def field(self) -> str:
+        """The field's name, or an unknown key."""
+    @property
+    def code(self) -> str:
+        """Stable code such as ``lead.required`` or ``lead.email_invalid``."""
+    @property
+    def message(self) -> str: ...
+    def to_dict(self) -> dict[str, str]: ...
+
+class ValidLead:
+    """A lead that passed a :class:`LeadSchema`, normalised."""
+
+    @property
+    def first_name(self) -> str: ...
+    @property
+    def last_name(self) -> str: ...
+    @property
+    def email(self) -> str:
+        """Domain in lower-case ASCII (IDN in ``xn--`` form)."""
+    @property
+    def phone(self) -> str | None:
+        """``+`` and digits, or E.164 under ``phone_policy="e164"``."""
+    @property
+    def company(self) -> str: ...
+    @property
+    def title(self) -> str | None: ...
+    @property
+    def website(self) -> str | None: ...
+    @property
+    def country(self) -> str | None: ...
+    @property
+    def source(self) -> str | None: ...
+    @property
+    def source_id(self) -> str | None: ...
+    @property
+    def extra(self) -> dict[str, Any]:
+        """Fields kept under ``unknown_fields="keep"``."""
+    @property
+    def dedupe_key(self) -> str:
+        """The normalised email lower-cased whole."""
+    def to_dict(self) -> dict[str, Any]:
+        """The normalised lead; absent optional fields left out."""
+    def __eq__(self, other: object) -> bool: ...
+
+class Outcome:
+    """One line of JSON Lines or one CSV row: a lead or an error."""
+
+    @property
+    def line(self) -> int:
+        """1-based line number."""
+    @property
+    def ok(self) -> bool: ...
+    @property
+    def lead(self) -> Any:
+        """A :class:`ValidLead` (JSON Lines) or a lead dict (CSV); ``None``
+        on error."""
+    @property
+    def error(self) -> LeadValidationError | None: ...
+
+class LeadSchema:
+    """The rules a lead is validated against; defaults are the guide's Joi
+    schema (names 1–50 characters, company 1–100, valid email, optional
+    phone matching ``^\\+?[\\d\\s\\-\\(\\)]+$``, unknown fields rejected)."""
+
+    def __init__(
+        self,
+        *,
+        lengths: Mapping[str, tuple[int, int]] | None = None,
+        unknown_fields: Literal["reject", "strip", "keep"] = "reject",
+        phone_policy: Literal["pattern", "e164"] = "pattern",
+        phone_region: str | None = None,
+        max_json_bytes: int | None = None,
+    ) -> None:
+        """Raises :class:`LeadValidationError` (``lead.schema_invalid``)."""
+    def validate(self, lead: Mapping[str, Any]) -> ValidLead:
+        """Raises :class:`LeadValidationError` with every violation."""
+    def validate_json(self, json: str | bytes) -> ValidLead: ...
+    def validate_jsonl(self, jsonl: str | bytes) -> list[Outcome]:
+        """One outcome per non-blank line; releases the GIL."""
+    def length(self, field: str) -> tuple[int, int]: ...
+    @property
+    def unknown_fields(self) -> Literal["reject", "strip", "keep"]: ...
+    @property
+    def max_json_bytes(self) -> int: ...
+
+class Lead:
+    """Mapping of lead-source records into lead dicts."""
+
+    @staticmethod
+    def from_apollo(person: Mapping[str, Any]) -> dict[str, str]:
+        """An Apollo.io person record; raises :class:`LeadValidationError`
+        (``lead.source_field_missing``, ``.field``)."""
+    @staticmethod
+    def from_zoominfo(contact: Mapping[str, Any]) -> dict[str, str]: ...
+
+class CsvMapping:
+    """How CSV columns (matched ignoring case and spaces) map onto lead
+    fields."""
+
+    def __init__(
+        self,
+        columns: Mapping[str, str] | None = None,
+        *,
+        keep_other_columns: bool = False,
+        delimiter: str = ",",
+    ) -> None: ...
+    def read(self, csv: str | bytes) -> list[Outcome]:
+        """Raises :class:`LeadValidationError` when the header lacks a
+        required column."""

@@ -102,6 +102,32 @@ class MaskingError(HaloCoreError, ValueError):
     """
 
 
+class LeadValidationError(HaloCoreError, ValueError):
+    """A lead, JSON text, source record or CSV input was refused.
+
+    ``code`` is ``lead.invalid`` when the lead was read but breaks the
+    schema; ``violations`` then lists every problem as objects with
+    ``field``, ``code`` and ``message`` (never the value). Other codes:
+    ``lead.syntax``, ``lead.not_object``, ``lead.too_large``,
+    ``lead.source_field_missing`` and ``lead.source_field_type`` (``field``
+    names the source's field), ``lead.csv`` and ``lead.schema_invalid``.
+    """
+
+    violations: list[Any]
+    field: str | None
+
+    def __init__(
+        self,
+        message: str,
+        code: str,
+        violations: Sequence[Any] = (),
+        field: str | None = None,
+    ) -> None:
+        super().__init__(message, code)
+        self.violations = list(violations)
+        self.field = field
+
+
 __all__ = [
     "AccessError",
     "AccessSettingsError",
@@ -109,6 +135,7 @@ __all__ = [
     "CryptoError",
     "CryptoInputError",
     "HaloCoreError",
+    "LeadValidationError",
     "MaskingError",
     "RateLimitError",
     "RateLimitValueError",

@@ -73,6 +73,40 @@ impl LeadSchema {
         Ok(self.check(raw.values, extra, violations)?)
     }
 
+    /// Validates a lead already parsed into a [`serde_json::Value`], by the
+    /// same rules and with the same codes as
+    /// [`validate_json`](LeadSchema::validate_json): a value that is not an
+    /// object fails with `lead.not_object`, a known field that is not a
+    /// string or `null` is `lead.wrong_type`. The size limit does not apply.
+    /// The language bindings validate their dictionaries and objects
+    /// through this.
+    ///
+    /// ```
+    /// use halo_core::lead::LeadSchema;
+    /// use serde_json::json;
+    ///
+    /// let value = json!({"first_name": "Grace", "last_name": "Hopper",
+    ///     "email": "grace@NAVY.example", "company": "US Navy"});
+    /// let lead = LeadSchema::default().validate_value(&value)?;
+    /// assert_eq!(lead.email(), "grace@navy.example");
+    ///
+    /// let err = LeadSchema::default().validate_value(&json!([1])).unwrap_err();
+    /// assert_eq!(err.code(), "lead.not_object");
+    /// # Ok::<(), halo_core::lead::LeadError>(())
+    /// ```
+    pub fn validate_value<'a>(
+        &self,
+        value: &'a serde_json::Value,
+    ) -> Result<ValidLead<'a>, LeadError> {
+        let seed = RawLeadSeed {
+            unknown: self.unknown,
+        };
+        let raw = seed.deserialize(value).map_err(read_error)?;
+        let mut violations = raw.violations;
+        let extra = self.extra(Cow::Owned(raw.extra), &mut violations);
+        Ok(self.check(raw.values, extra, violations)?)
+    }
+
     /// Validates JSON Lines: one lead per line, each line on its own.
     ///
     /// Lines end with `\n` (a `\r` before it is ignored); blank lines are
