@@ -74,6 +74,7 @@ mod period;
 mod posture;
 mod protection;
 mod records;
+mod secret_scan;
 mod strict;
 mod traffic;
 mod units;

@@ -1,6 +1,6 @@
 use proptest::prelude::*;
 
-use super::posture::looks_like_secret;
+use super::secret_scan::looks_like_secret;
 use super::*;
 
 const SECRET: &str = "inline-value-that-must-not-leak";
