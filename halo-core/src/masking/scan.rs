@@ -450,7 +450,10 @@ impl Scan<'_> {
         while at(b, e) == b'=' {
             e += 1;
         }
-        if looks_like_credential(&b[c..e]) {
+        // A run that runs into `*` ends at an earlier mask (a masked phone
+        // number after a short word): taking it for a credential would mask
+        // already-masked text differently a second time.
+        if at(b, e) != b'*' && looks_like_credential(&b[c..e]) {
             Some(Hit {
                 start: c,
                 end: e,

@@ -305,3 +305,14 @@ fn secret_values_in_parentheses_and_starred_user_information_are_masked_once() {
         "password=[REDACTED] 200-0000+"
     );
 }
+
+#[test]
+fn a_mask_after_a_bearer_word_is_not_taken_for_a_token() {
+    let masker = Masker::default();
+    for line in ["Bearer ++A+1 200 200-0000", "Bearer ~aA+1 200-200-0000"] {
+        let once = masker.mask_text(line).into_owned();
+        let twice = masker.mask_text(&once).into_owned();
+        assert_eq!(once, twice, "{line}");
+        assert!(!once.contains("200-0000"), "{once}");
+    }
+}
