@@ -66,6 +66,63 @@ macro_rules! choice {
     };
 }
 
+/// Walks every secret reference of a `Security` with its JSON path. The one
+/// walk serves the shared and the mutable visitor (`mut` as the last
+/// argument), so a new secret field is listed in one place.
+macro_rules! visit_secrets {
+    ($security:expr, $visit:expr $(, $m:tt)?) => {{
+        let security = $security;
+        let mut visit = $visit;
+        for (i, method) in (& $($m)? security.authentication.methods).into_iter().enumerate() {
+            let at = format!("security.authentication[{i}]");
+            match method {
+                AuthMethod::OAuth2(o) => {
+                    if let Some(s) = & $($m)? o.client_secret {
+                        visit(format!("{at}.client_secret"), s);
+                    }
+                    if let Some(s) = & $($m)? o.token_validation.hs256_secret {
+                        visit(format!("{at}.token_validation.hs256_secret"), s);
+                    }
+                }
+                AuthMethod::ApiKey(k) => {
+                    if let Some(s) = & $($m)? k.pepper {
+                        visit(format!("{at}.pepper"), s);
+                    }
+                }
+            }
+        }
+
+        let base = "security.encryption.at_rest";
+        for (id, s) in & $($m)? security.encryption.at_rest.keys {
+            visit(format!("{base}.keys.{id}"), s);
+        }
+        if let Some(s) = & $($m)? security.encryption.at_rest.blind_index_key {
+            visit(format!("{base}.blind_index_key"), s);
+        }
+        if let Some(s) = & $($m)? security.data_masking.pseudonym_key {
+            visit("security.data_masking.pseudonym_key".to_owned(), s);
+        }
+
+        let webhooks = & $($m)? security.webhooks;
+        let named = (& $($m)? webhooks.providers).into_iter().map(|(name, provider)| {
+            (format!("security.webhooks.providers.{name}.authentication"), provider)
+        });
+        let default = ("security.webhooks.authentication".to_owned(), & $($m)? webhooks.default);
+        for (at, provider) in std::iter::once(default).chain(named) {
+            let auth = & $($m)? provider.authentication;
+            for (i, s) in (& $($m)? auth.signature.secrets).into_iter().enumerate() {
+                visit(format!("{at}.signature.secret[{i}]"), s);
+            }
+            for (i, s) in (& $($m)? auth.api_key.keys).into_iter().enumerate() {
+                visit(format!("{at}.api_key.key[{i}]"), s);
+            }
+            if let Some(basic) = & $($m)? auth.basic {
+                visit(format!("{at}.basic.password"), & $($m)? basic.password);
+            }
+        }
+    }};
+}
+
 mod access;
 mod decode;
 mod error;
@@ -216,64 +273,18 @@ impl Config {
     }
 
     /// Every secret reference in the document, with its JSON path.
-    pub fn secret_refs(&self) -> Vec<(String, &SecretRef)> {
+    pub fn secret_refs<'a>(&'a self) -> Vec<(String, &'a SecretRef)> {
         let mut refs = Vec::new();
-        let security = &self.security;
-
-        for (i, method) in security.authentication.methods.iter().enumerate() {
-            let at = format!("security.authentication[{i}]");
-            match method {
-                AuthMethod::OAuth2(o) => {
-                    refs.extend(
-                        o.client_secret
-                            .iter()
-                            .map(|s| (format!("{at}.client_secret"), s)),
-                    );
-                    let hs256 = o.token_validation.hs256_secret.iter();
-                    refs.extend(hs256.map(|s| (format!("{at}.token_validation.hs256_secret"), s)));
-                }
-                AuthMethod::ApiKey(k) => {
-                    refs.extend(k.pepper.iter().map(|s| (format!("{at}.pepper"), s)));
-                }
-            }
-        }
-
-        let at_rest = &security.encryption.at_rest;
-        let base = "security.encryption.at_rest";
-        refs.extend(
-            at_rest
-                .keys
-                .iter()
-                .map(|(id, s)| (format!("{base}.keys.{id}"), s)),
-        );
-        refs.extend(
-            at_rest
-                .blind_index_key
-                .iter()
-                .map(|s| (format!("{base}.blind_index_key"), s)),
-        );
-
-        let masking = &security.data_masking;
-        let key = masking.pseudonym_key.iter();
-        refs.extend(key.map(|s| ("security.data_masking.pseudonym_key".to_owned(), s)));
-
-        for (name, provider) in security.webhooks.all_providers() {
-            let at = match name {
-                None => "security.webhooks.authentication".to_owned(),
-                Some(name) => format!("security.webhooks.providers.{name}.authentication"),
-            };
-            let auth = &provider.authentication;
-            let signature = auth.signature.secrets.iter().enumerate();
-            refs.extend(signature.map(|(i, s)| (format!("{at}.signature.secret[{i}]"), s)));
-            let keys = auth.api_key.keys.iter().enumerate();
-            refs.extend(keys.map(|(i, s)| (format!("{at}.api_key.key[{i}]"), s)));
-            refs.extend(
-                auth.basic
-                    .iter()
-                    .map(|b| (format!("{at}.basic.password"), &b.password)),
-            );
-        }
+        visit_secrets!(&self.security, |path, secret: &'a SecretRef| {
+            refs.push((path, secret));
+        });
         refs
+    }
+
+    /// Calls `visit` with the path of every secret reference and the
+    /// reference, which it may replace.
+    pub(crate) fn for_each_secret_mut(&mut self, visit: impl FnMut(String, &mut SecretRef)) {
+        visit_secrets!(&mut self.security, visit, mut);
     }
 }
 

@@ -414,32 +414,11 @@ impl Config {
     /// Replaces inline secrets by empty environment references, so that the
     /// rest of the document can be serialised for inspection.
     fn replace_inline_secrets(&mut self) {
-        let placeholder = || SecretRef::env("");
-        let fix = |s: &mut SecretRef| {
-            if s.is_inline() {
-                *s = placeholder();
+        self.for_each_secret_mut(|_, secret| {
+            if secret.is_inline() {
+                *secret = SecretRef::env("");
             }
-        };
-        let security = &mut self.security;
-        for method in &mut security.authentication.methods {
-            match method {
-                AuthMethod::OAuth2(o) => o.client_secret.iter_mut().for_each(fix),
-                AuthMethod::ApiKey(k) => k.pepper.iter_mut().for_each(fix),
-            }
-        }
-        let at_rest = &mut security.encryption.at_rest;
-        at_rest.keys.values_mut().for_each(fix);
-        at_rest.blind_index_key.iter_mut().for_each(fix);
-
-        let webhooks = &mut security.webhooks;
-        let providers =
-            std::iter::once(&mut webhooks.default).chain(webhooks.providers.values_mut());
-        for provider in providers {
-            let auth = &mut provider.authentication;
-            auth.signature.secrets.iter_mut().for_each(fix);
-            auth.api_key.keys.iter_mut().for_each(fix);
-            auth.basic.iter_mut().for_each(|b| fix(&mut b.password));
-        }
+        });
     }
 }
 
