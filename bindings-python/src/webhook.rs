@@ -238,13 +238,10 @@ impl WebhookVerifier {
         provider: Option<&str>,
         now: Option<u64>,
     ) -> PyResult<Verified> {
-        let pairs = header_pairs(headers)?;
-        let now = at(now)?;
-        let run = || {
-            let request = request(&pairs, &body, remote_addr, provider);
-            self.inner.verify_at(&request, now)
-        };
-        finish(py, body.len(), run)
+        let delivery = Delivery::new(&body, headers, remote_addr, provider, now)?;
+        finish(py, body.len(), || {
+            delivery.check(|r, t| self.inner.verify_at(r, t))
+        })
     }
 
     /// Like `verify`, but accepts a signed timestamp at any distance from
@@ -259,13 +256,9 @@ impl WebhookVerifier {
         provider: Option<&str>,
         now: Option<u64>,
     ) -> PyResult<Verified> {
-        let pairs = header_pairs(headers)?;
-        let now = at(now)?;
-        let run = || {
-            let request = request(&pairs, &body, remote_addr, provider);
-            self.inner.verify_ignoring_timestamp_at(&request, now)
-        };
-        finish(py, body.len(), run)
+        let delivery = Delivery::new(&body, headers, remote_addr, provider, now)?;
+        let check = |r: &core::WebhookRequest<'_>, t| self.inner.verify_ignoring_timestamp_at(r, t);
+        finish(py, body.len(), || delivery.check(check))
     }
 
     /// Releases the replay claim of a delivery the caller failed to
@@ -474,6 +467,39 @@ fn text_or_bytes<'a>(value: &'a Bound<'_, PyAny>) -> PyResult<Cow<'a, [u8]>> {
 
 /// The core request. An address that does not parse counts as no address,
 /// which a provider with an allow-list refuses.
+/// A delivery's arguments, converted once for either verify method.
+struct Delivery<'a> {
+    body: &'a [u8],
+    pairs: Vec<(String, Vec<u8>)>,
+    remote_addr: Option<&'a str>,
+    provider: Option<&'a str>,
+    now: SystemTime,
+}
+
+impl<'a> Delivery<'a> {
+    fn new(
+        body: &'a [u8],
+        headers: &Bound<'_, PyAny>,
+        remote_addr: Option<&'a str>,
+        provider: Option<&'a str>,
+        now: Option<u64>,
+    ) -> PyResult<Self> {
+        let (pairs, now) = (header_pairs(headers)?, at(now)?);
+        Ok(Self {
+            body,
+            pairs,
+            remote_addr,
+            provider,
+            now,
+        })
+    }
+
+    fn check<T>(&self, verify: impl FnOnce(&core::WebhookRequest<'_>, SystemTime) -> T) -> T {
+        let request = request(&self.pairs, self.body, self.remote_addr, self.provider);
+        verify(&request, self.now)
+    }
+}
+
 fn request<'a>(
     pairs: &'a [(String, Vec<u8>)],
     body: &'a [u8],
