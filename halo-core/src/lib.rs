@@ -11,7 +11,8 @@
 //!
 //! [`halo`] is the HaloPSA client (its HTTP parts need the default `client`
 //! feature); `sandbox` (feature `sandbox`) is an in-process HaloPSA simulator
-//! with fault injection for offline tests.
+//! with fault injection for offline tests. [`sync`] (feature `client`) puts
+//! validated leads into HaloPSA exactly once.
 //!
 //! ```
 //! use halo_core::config::{Config, Severity};
@@ -34,6 +35,8 @@ pub mod ratelimit;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 pub mod secret;
+#[cfg(feature = "client")]
+pub mod sync;
 pub mod webhook;
 
 pub use access::AccessError;

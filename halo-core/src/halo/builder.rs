@@ -8,7 +8,7 @@ use secrecy::SecretString;
 use url::Url;
 
 use super::auth::{Auth, Credentials};
-use super::client::{Core, HaloClient};
+use super::client::{Core, Counters, HaloClient};
 use super::error::HaloError;
 use super::pacing::Pacer;
 use super::policy::{RateLimit, RetryPolicy};
@@ -206,6 +206,7 @@ impl HaloClientBuilder {
                 auth,
                 pacer,
                 retry: self.retry,
+                counters: Counters::default(),
             }),
         })
     }

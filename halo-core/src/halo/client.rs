@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use reqwest::header::{CONTENT_TYPE, RETRY_AFTER};
@@ -70,6 +71,36 @@ pub(crate) struct Core {
     pub(crate) auth: Auth,
     pub(crate) pacer: Pacer,
     pub(crate) retry: RetryPolicy,
+    pub(crate) counters: Counters,
+}
+
+/// Requests sent and retried by one client and its clones.
+#[derive(Debug, Default)]
+pub(crate) struct Counters {
+    requests: AtomicU64,
+    retries: AtomicU64,
+}
+
+/// What a client (and every clone of it) has sent so far; see
+/// [`HaloClient::stats`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ClientStats {
+    /// API requests sent, each attempt counted (token requests excluded).
+    pub requests: u64,
+    /// Attempts that were repeats of an earlier one: after a 429, a 5xx, a
+    /// broken connection or a refused token.
+    pub retries: u64,
+}
+
+impl ClientStats {
+    /// The counts accumulated since `earlier`, a snapshot of the same client.
+    pub fn since(self, earlier: ClientStats) -> ClientStats {
+        ClientStats {
+            requests: self.requests.saturating_sub(earlier.requests),
+            retries: self.retries.saturating_sub(earlier.retries),
+        }
+    }
 }
 
 enum Step {
@@ -117,6 +148,14 @@ impl HaloClient {
     /// Agents.
     pub fn agents(&self) -> Handler<Agent> {
         Handler::new(self)
+    }
+
+    /// Requests and retries sent so far by this client and its clones.
+    pub fn stats(&self) -> ClientStats {
+        ClientStats {
+            requests: self.core.counters.requests.load(Ordering::Relaxed),
+            retries: self.core.counters.retries.load(Ordering::Relaxed),
+        }
     }
 
     /// Any other endpoint: `path` is relative to `/api` (`"TicketType"`).
@@ -208,6 +247,10 @@ impl Core {
             };
             self.pacer.acquire().await;
             let started = Instant::now();
+            self.counters.requests.fetch_add(1, Ordering::Relaxed);
+            if attempt > 1 || reauthenticated {
+                self.counters.retries.fetch_add(1, Ordering::Relaxed);
+            }
             let mut request = self
                 .http
                 .request(call.method.clone(), url.clone())

@@ -70,6 +70,27 @@ impl<R: Resource> Handler<R> {
         self.list(params).try_collect().await
     }
 
+    /// How many records match, as Halo's `record_count` reports it, read
+    /// from a one-row page (one request). `None` when Halo sent no count.
+    pub async fn count(&self, params: R::Params) -> Result<Option<u64>, HaloError> {
+        let mut query = vec![
+            ("pageinate".to_owned(), "true".to_owned()),
+            ("page_size".to_owned(), "1".to_owned()),
+            ("page_no".to_owned(), "1".to_owned()),
+        ];
+        query.extend(
+            params
+                .query_pairs()
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v)),
+        );
+        let mut call = self.call(Method::GET, None, None, Safety::Repeatable);
+        call.query = query;
+        let body = self.core.execute(&call).await?;
+        let page = wire::decode_list::<R>(&call.route, R::LIST_KEYS, &body)?;
+        Ok(page.record_count)
+    }
+
     /// The record with `id`.
     pub async fn get(&self, id: i64) -> Result<R, HaloError> {
         let call = self.call(Method::GET, Some(id), None, Safety::Repeatable);

@@ -57,7 +57,7 @@ pub use policy::{RateLimit, RetryPolicy};
 #[cfg(feature = "client")]
 pub use builder::HaloClientBuilder;
 #[cfg(feature = "client")]
-pub use client::HaloClient;
+pub use client::{ClientStats, HaloClient};
 #[cfg(feature = "client")]
 pub use handler::Handler;
 #[cfg(feature = "client")]

@@ -23,6 +23,48 @@ pub enum Fault {
     /// Apply the request, then break the connection: the client cannot know
     /// whether it worked.
     CommitThenLose,
+    /// Expire every token issued so far, then handle the request: it is
+    /// refused with a 401 as an expired token is.
+    ExpireTokens,
+}
+
+/// Faults drawn at random for resource requests, for soak tests; see
+/// [`Sandbox::set_fault_plan`](super::Sandbox::set_fault_plan).
+///
+/// Each resource request that finds no queued fault draws one: with
+/// probability `chance`, one entry of `faults` is picked (all equally
+/// likely) and applied `times` requests in a row (so `times` above 1 makes a
+/// storm). The draws come from a generator seeded with `seed`, so a plan
+/// replays the same faults for the same sequence of requests.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FaultPlan {
+    /// The chance, from 0 to 1, that a request starts a fault.
+    pub chance: f64,
+    /// The faults to draw from, each with how many requests in a row it hits.
+    pub faults: Vec<(Fault, u32)>,
+    /// The generator's seed.
+    pub seed: u64,
+}
+
+impl FaultPlan {
+    /// A mix of every kind of trouble, starting on one request in `every` on
+    /// average: 500 and 503 replies, broken connections, storms of three
+    /// 429s without `Retry-After`, token expiry, and commit-then-lose.
+    pub fn mixed(every: u32, seed: u64) -> Self {
+        let chance = 1.0 / f64::from(every.max(1));
+        Self {
+            chance,
+            faults: vec![
+                (Fault::status(500), 1),
+                (Fault::status(503), 1),
+                (Fault::Reset, 1),
+                (Fault::rate_limited(None), 3),
+                (Fault::ExpireTokens, 1),
+                (Fault::CommitThenLose, 1),
+            ],
+            seed,
+        }
+    }
 }
 
 impl Fault {

@@ -22,7 +22,8 @@
 //! Faults ([`Fault`]) apply to the next resource requests: a status with any
 //! body (also 200 with an error body), a broken connection, a delay, and
 //! "commit then lose" (applied, then the connection breaks).
-//! [`Sandbox::expire_tokens`] expires every token at once. Records and
+//! [`Sandbox::expire_tokens`] expires every token at once, and a
+//! [`FaultPlan`] draws faults at random for soak tests. Records and
 //! request counts can be inspected at any time.
 //!
 //! Limits: it is a simulator, not a copy of Halo. Records are plain JSON
@@ -42,7 +43,7 @@ use secrecy::SecretString;
 use serde_json::Value;
 use tokio::sync::oneshot;
 
-pub use fault::Fault;
+pub use fault::{Fault, FaultPlan};
 
 use crate::halo::{RateLimit, Resource};
 use state::{Kind, State};
@@ -212,9 +213,20 @@ impl Sandbox {
         }
     }
 
-    /// Drops every queued fault.
+    /// Draws faults at random for every later resource request (after any
+    /// queued ones), or stops drawing with `None`.
+    pub fn set_fault_plan(&self, plan: Option<FaultPlan>) {
+        self.lock().plan = plan.map(|plan| {
+            let rng = fastrand::Rng::with_seed(plan.seed);
+            (plan, rng)
+        });
+    }
+
+    /// Drops every queued fault and the fault plan.
     pub fn clear_faults(&self) {
-        self.lock().faults.clear();
+        let mut state = self.lock();
+        state.faults.clear();
+        state.plan = None;
     }
 
     /// Expires every token issued so far: their next use gets a 401.

@@ -118,6 +118,7 @@ async fn api(
         Some(Fault::Reset) => return (route, Outcome::Break),
         Some(Fault::Delay(delay)) => tokio::time::sleep(delay).await,
         Some(Fault::CommitThenLose) => commit_then_lose = true,
+        Some(Fault::ExpireTokens) => lock(shared).tokens.clear(),
         None => {}
     }
 

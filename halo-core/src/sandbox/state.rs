@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value, json};
 
-use super::fault::Fault;
+use super::fault::{Fault, FaultPlan};
 
 /// The resources the sandbox serves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -88,6 +88,7 @@ pub(crate) struct State {
     next_id: HashMap<Kind, i64>,
     pub(crate) tokens: HashMap<String, Grant>,
     pub(crate) faults: VecDeque<(Fault, u32)>,
+    pub(crate) plan: Option<(FaultPlan, fastrand::Rng)>,
     pub(crate) counts: BTreeMap<(String, String, u16), u64>,
     pub(crate) sent: VecDeque<Instant>,
 }
@@ -99,6 +100,7 @@ impl State {
             next_id: HashMap::new(),
             tokens: HashMap::new(),
             faults: VecDeque::new(),
+            plan: None,
             counts: BTreeMap::new(),
             sent: VecDeque::new(),
         };
@@ -134,8 +136,11 @@ impl State {
             .flat_map(BTreeMap::values)
     }
 
-    /// Takes the next fault, if one is queued.
+    /// Takes the next fault: a queued one, else one drawn from the plan.
     pub(crate) fn next_fault(&mut self) -> Option<Fault> {
+        if self.faults.is_empty() {
+            self.draw_fault();
+        }
         let (fault, left) = self.faults.front_mut()?;
         let fault = fault.clone();
         *left = left.saturating_sub(1);
@@ -143,6 +148,20 @@ impl State {
             self.faults.pop_front();
         }
         Some(fault)
+    }
+
+    /// Queues a fault drawn from the plan, if the draw says so.
+    fn draw_fault(&mut self) {
+        let Some((plan, rng)) = &mut self.plan else {
+            return;
+        };
+        if plan.faults.is_empty() || rng.f64() >= plan.chance {
+            return;
+        }
+        let (fault, times) = &plan.faults[rng.usize(..plan.faults.len())];
+        if *times > 0 {
+            self.faults.push_back((fault.clone(), *times));
+        }
     }
 
     /// Books a request in the rolling window; on overflow, the seconds until

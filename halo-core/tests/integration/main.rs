@@ -26,6 +26,8 @@ mod ratelimit_redis;
 mod ratelimit_vectors;
 #[cfg(feature = "redis")]
 mod redis_server;
+#[cfg(all(feature = "client", feature = "sandbox"))]
+mod sync;
 mod vectors;
 mod webhook_props;
 mod webhook_vectors;
