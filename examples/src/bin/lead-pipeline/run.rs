@@ -11,7 +11,7 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use halo_core::access::Policy;
 use halo_core::config::Config;
 use halo_core::crypto::{BlindIndex, FieldCipher, KeyId, KeyMaterial, Keyring};
-use halo_core::halo::{HaloClient, RetryPolicy};
+use halo_core::halo::{HaloClient, RateLimit, RetryPolicy};
 use halo_core::lead::{Lead, LeadSchema, ValidLead};
 use halo_core::masking::{Masker, MaskingMakeWriter};
 use halo_core::ratelimit::{ClientInfo, RateDecision, RateLimiter};
@@ -265,7 +265,13 @@ impl Target {
                 sandbox: None,
             });
         }
-        let sandbox = Sandbox::start(SandboxOptions::default()).await?;
+        // The sandbox enforces Halo's default fair-use limit and the client
+        // paces to the same limit, as against a real tenant.
+        let options = SandboxOptions {
+            rate_limit: Some(RateLimit::default()),
+            ..SandboxOptions::default()
+        };
+        let sandbox = Sandbox::start(options).await?;
         if args.faults {
             sandbox.set_fault_plan(Some(FaultPlan::mixed(8, 2026)));
         }
@@ -275,7 +281,11 @@ impl Target {
             max_delay: std::time::Duration::from_millis(800),
             ..RetryPolicy::default()
         };
-        let client = sandbox.client_builder().retry(retry).build()?;
+        let client = sandbox
+            .client_builder()
+            .rate_limit(RateLimit::default())
+            .retry(retry)
+            .build()?;
         Ok(Self {
             client,
             sandbox: Some(sandbox),
