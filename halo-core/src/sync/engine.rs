@@ -6,11 +6,13 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use futures_util::stream::{self, StreamExt};
+use serde_json::json;
 
 use super::report::{Phase, Progress, SyncFailure, SyncReport};
 use super::settle::Settled;
 use super::target::{Target, key_of};
 use super::{SyncError, SyncOptions};
+use crate::audit::{AuditAction, AuditCategory, AuditEvent, AuditLog, AuditOutcome};
 use crate::halo::{Client, HaloClient, Opportunity, User};
 use crate::lead::ValidLead;
 use crate::masking::Masker;
@@ -46,6 +48,7 @@ pub struct LeadSync {
     pub(crate) client: HaloClient,
     pub(crate) options: SyncOptions,
     masker: Option<Arc<Masker>>,
+    audit: Option<Arc<AuditLog>>,
     progress: Option<Arc<ProgressFn>>,
 }
 
@@ -56,11 +59,11 @@ struct Entry<'l, 'a> {
     lead: &'l ValidLead<'a>,
 }
 
-/// The outcome of one lead's opportunity.
+/// The outcome of one lead's opportunity, with its id.
 enum Outcome {
-    Created,
-    Updated,
-    Unchanged,
+    Created(i64),
+    Updated(i64),
+    Unchanged(i64),
     Failed(&'static str),
 }
 
@@ -71,6 +74,7 @@ impl LeadSync {
             client,
             options: SyncOptions::default(),
             masker: None,
+            audit: None,
             progress: None,
         }
     }
@@ -86,6 +90,20 @@ impl LeadSync {
     /// is ever logged.
     pub fn with_masker(mut self, masker: Arc<Masker>) -> Self {
         self.masker = Some(masker);
+        self
+    }
+
+    /// Records one `data_access`/`write` event per distinct lead in `audit`:
+    /// actor [`SyncOptions::actor`], resource `opportunity/<id>` (or
+    /// `opportunity` when it failed), outcome success or failure, and
+    /// details `input_index`, `result` (`created`, `updated`, `unchanged`,
+    /// `failed`) and, for a failure, `code`. No lead data goes into an
+    /// event. An event that cannot be written is counted in
+    /// [`SyncReport::audit_failures`] and logged with its code. Events are
+    /// written on the task running the sync, after the HaloPSA calls; with
+    /// a sink that fsyncs every entry that is one fsync per lead.
+    pub fn with_audit(mut self, audit: Arc<AuditLog>) -> Self {
+        self.audit = Some(audit);
         self
     }
 
@@ -123,10 +141,13 @@ impl LeadSync {
             .await?;
 
         for (entry, outcome) in entries.iter().zip(outcomes) {
+            if !self.audit_write(entry, &outcome) {
+                report.audit_failures += 1;
+            }
             match outcome {
-                Outcome::Created => report.created += 1,
-                Outcome::Updated => report.updated += 1,
-                Outcome::Unchanged => report.unchanged += 1,
+                Outcome::Created(_) => report.created += 1,
+                Outcome::Updated(_) => report.updated += 1,
+                Outcome::Unchanged(_) => report.unchanged += 1,
                 Outcome::Failed(code) => {
                     self.log_failure(entry, code);
                     report.failed.push(SyncFailure {
@@ -279,16 +300,17 @@ impl LeadSync {
         let mut outcomes: HashMap<String, Outcome> = HashMap::new();
         for (key, state) in settled.settled {
             let outcome = match state {
-                Settled::Created(_) => Outcome::Created,
+                Settled::Created(id) => Outcome::Created(id),
                 Settled::Failed(code) => Outcome::Failed(code),
                 Settled::Existing(existing) => {
                     let change = wanted.get(&key).and_then(|w| changed(&existing, w));
-                    match change {
-                        Some(change) => {
+                    match (existing.id, change) {
+                        (None, _) => Outcome::Failed("halo.decode"),
+                        (Some(id), Some(change)) => {
                             changes.push((key.clone(), change));
-                            Outcome::Updated
+                            Outcome::Updated(id)
                         }
-                        None => Outcome::Unchanged,
+                        (Some(id), None) => Outcome::Unchanged(id),
                     }
                 }
             };
@@ -334,6 +356,47 @@ impl LeadSync {
             .collect::<Vec<_>>()
             .await;
         results.into_iter().flatten().collect()
+    }
+
+    /// Writes the audit event of one lead; `false` when it could not be
+    /// written.
+    fn audit_write(&self, entry: &Entry<'_, '_>, outcome: &Outcome) -> bool {
+        let Some(audit) = &self.audit else {
+            return true;
+        };
+        let (result, id, code) = match outcome {
+            Outcome::Created(id) => ("created", Some(*id), None),
+            Outcome::Updated(id) => ("updated", Some(*id), None),
+            Outcome::Unchanged(id) => ("unchanged", Some(*id), None),
+            Outcome::Failed(code) => ("failed", None, Some(*code)),
+        };
+        let mut event = AuditEvent::new(AuditCategory::DataAccess, AuditAction::Write)
+            .actor(self.options.actor.clone())
+            .resource(id.map_or_else(
+                || "opportunity".to_owned(),
+                |id| format!("opportunity/{id}"),
+            ))
+            .outcome(if code.is_some() {
+                AuditOutcome::Failure
+            } else {
+                AuditOutcome::Success
+            })
+            .detail("input_index", json!(entry.index))
+            .detail("result", json!(result));
+        if let Some(code) = code {
+            event = event.detail("code", json!(code));
+        }
+        match audit.record(event) {
+            Ok(_) => true,
+            Err(err) => {
+                tracing::warn!(
+                    code = err.code(),
+                    index = entry.index,
+                    "audit event not written"
+                );
+                false
+            }
+        }
     }
 
     fn report_progress(&self, phase: Phase, done: usize, total: usize) {
@@ -460,6 +523,7 @@ impl fmt::Debug for LeadSync {
         f.debug_struct("LeadSync")
             .field("options", &self.options)
             .field("masker", &self.masker.is_some())
+            .field("audit", &self.audit.is_some())
             .field("progress", &self.progress.is_some())
             .finish_non_exhaustive()
     }

@@ -37,6 +37,9 @@ pub struct SyncReport {
     pub clients_created: usize,
     /// Contacts created (with [`SyncOptions::users`](super::SyncOptions::users)).
     pub users_created: usize,
+    /// Audit events that could not be written (with
+    /// [`LeadSync::with_audit`](super::LeadSync::with_audit)).
+    pub audit_failures: usize,
     /// Creates whose outcome was unknown and were settled by looking the
     /// records up.
     pub reconciled: usize,

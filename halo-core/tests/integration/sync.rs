@@ -369,3 +369,65 @@ async fn ten_thousand_leads_under_faults_land_exactly_once() {
         (0, 9_000, 0)
     );
 }
+
+#[tokio::test]
+async fn one_audit_event_per_lead_names_index_result_and_id_only() {
+    use halo_core::audit::{AuditLog, ChainKey, FileSink, read_log, verify};
+
+    let sandbox = sandbox().await;
+    let dir = std::env::temp_dir().join(format!("halo-sync-audit-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let key = || ChainKey::from_base64("MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=").unwrap();
+    let sink = FileSink::builder(&dir, key()).open().unwrap();
+    let audit = Arc::new(AuditLog::builder().sink(sink).build().unwrap());
+    let mut raw: Vec<Lead> = (0..5).map(lead).collect();
+    raw.push(lead(2));
+    let leads = validate(&raw);
+    sandbox.inject(Fault::Delay(Duration::ZERO), 1);
+    sandbox.inject(Fault::with_body(403, "{}"), 1);
+    let options = SyncOptions {
+        batch_size: 3,
+        concurrency: 1,
+        ..SyncOptions::default()
+    };
+
+    let report = LeadSync::new(client(&sandbox, 3))
+        .with_options(options)
+        .with_audit(Arc::clone(&audit))
+        .sync(&leads)
+        .await
+        .unwrap();
+    audit.flush().unwrap();
+
+    assert_eq!(
+        (report.created, report.failed.len(), report.audit_failures),
+        (2, 3, 0)
+    );
+    assert!(verify(&dir, &key()).unwrap().is_intact());
+    let events: Vec<_> = read_log(&dir, &key())
+        .unwrap()
+        .into_iter()
+        .map(|l| l.event)
+        .collect();
+    assert_eq!(events.len(), 5, "one per distinct lead");
+    let ids: Vec<String> = sandbox
+        .records::<Opportunity>()
+        .iter()
+        .map(|o| format!("opportunity/{}", o.id.unwrap()))
+        .collect();
+    for event in &events {
+        assert_eq!(event.actor.as_deref(), Some("lead-sync"));
+        let result = event.details["result"].as_str().unwrap();
+        let index = event.details["input_index"].as_u64().unwrap() as usize;
+        let failed = report.failed.iter().any(|f| f.index == index);
+        assert_eq!(result == "failed", failed);
+        if failed {
+            assert_eq!(event.details["code"], "halo.forbidden");
+        } else {
+            assert!(ids.contains(event.resource.as_ref().unwrap()));
+        }
+        let text = serde_json::to_string(&event.details).unwrap();
+        assert!(!text.contains("example.com") && !text.contains("Lovelace"));
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -133,7 +133,14 @@ const LAST: [&str; 8] = [
     "Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Knuth", "Allen", "Backus",
 ];
 const COMPANIES: [&str; 9] = [
-    "Northwind", "Contoso", "Fabrikam", "Tailspin", "Wingtip", "Litware", "Proseware",
-    "Adventure Works", "Woodgrove",
+    "Northwind",
+    "Contoso",
+    "Fabrikam",
+    "Tailspin",
+    "Wingtip",
+    "Litware",
+    "Proseware",
+    "Adventure Works",
+    "Woodgrove",
 ];
 const TITLES: [&str; 5] = ["CTO", "IT Manager", "Head of Operations", "CISO", "Founder"];

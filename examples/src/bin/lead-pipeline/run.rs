@@ -9,6 +9,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use halo_core::access::Policy;
+use halo_core::audit::{
+    AuditAction, AuditCategory, AuditEvent, AuditLog, AuditOutcome, ChainKey, FileSink,
+    FsyncPolicy, retention_of, verify,
+};
 use halo_core::config::Config;
 use halo_core::crypto::{BlindIndex, FieldCipher, KeyId, KeyMaterial, Keyring};
 use halo_core::halo::{HaloClient, RateLimit, RetryPolicy};
@@ -109,7 +113,9 @@ pub(crate) async fn run(args: Args) -> Result<bool, BoxError> {
     let signer = WebhookSigner::from_config(&config, None, &secrets)?;
     let now = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs();
     let deliveries = deliveries::generate(&signer, args.leads, FLOOD.min(args.leads), now)?;
-    let mut intake = receive(&config, &secrets, &deliveries)?;
+    let audit_dir = out.join("audit");
+    let audit = Arc::new(audit_log(&config, &secrets, &audit_dir)?);
+    let mut intake = receive(&config, &secrets, &deliveries, &audit)?;
 
     let schema = LeadSchema::default();
     let mut leads: Vec<ValidLead<'_>> = Vec::with_capacity(intake.accepted.len());
@@ -145,8 +151,28 @@ pub(crate) async fn run(args: Args) -> Result<bool, BoxError> {
 
     let policy = Policy::from_config(&config)?;
     let decision = policy.decide(&[args.role.as_str()], "data.sync");
-    let Some(grant) = decision.granted_by.filter(|_| decision.allowed) else {
-        println!("access         role `{}` may not `data.sync`: nothing synced", args.role);
+    let granted = decision.granted_by.clone().filter(|_| decision.allowed);
+    let mut event = AuditEvent::new(AuditCategory::Security, AuditAction::custom("authorize")?)
+        .actor(args.role.clone())
+        .resource("data.sync")
+        .outcome(if granted.is_some() {
+            AuditOutcome::Success
+        } else {
+            AuditOutcome::Denied
+        });
+    if let Some(grant) = &granted {
+        event = event.detail(
+            "granted_by",
+            serde_json::json!(format!("{}:{}", grant.role, grant.permission)),
+        );
+    }
+    audit.record(event)?;
+    let Some(grant) = granted else {
+        audit.flush()?;
+        println!(
+            "access         role `{}` may not `data.sync`: nothing synced",
+            args.role
+        );
         return Ok(false);
     };
 
@@ -163,6 +189,7 @@ pub(crate) async fn run(args: Args) -> Result<bool, BoxError> {
             ..SyncOptions::default()
         })
         .with_masker(Arc::clone(&masker))
+        .with_audit(Arc::clone(&audit))
         .on_progress(move |p| {
             if p.phase == Phase::Opportunities {
                 progress.set_position(p.done as u64);
@@ -172,16 +199,35 @@ pub(crate) async fn run(args: Args) -> Result<bool, BoxError> {
     bar.finish_and_clear();
     let second = sync.sync(&leads).await?;
 
+    audit.flush()?;
+    let trail = verify(&audit_dir, &ChainKey::from_config(&config, &secrets)?)?;
     let raw_emails = raw_emails_in(&log_path, &leads)?;
-    summary(&intake, &report, &second, &target, stored, found, raw_emails);
+    summary(
+        &intake, &report, &second, &target, stored, found, raw_emails,
+    );
     println!("at rest        {} ({key_note})", store_path.display());
     println!("masked log     {}", log_path.display());
+    println!(
+        "audit trail    {}: {} entries in {} segment(s), {}",
+        audit_dir.display(),
+        trail.entries,
+        trail.segments,
+        if trail.is_intact() {
+            "verified intact"
+        } else {
+            "DAMAGED"
+        }
+    );
     println!(
         "access         role `{}` may `data.sync` through `{}` of role `{}`",
         args.role, grant.permission, grant.role
     );
     println!("elapsed        {:.2} s", started.elapsed().as_secs_f64());
-    Ok(report.failed.is_empty() && second.created == 0 && raw_emails == 0 && found)
+    Ok(report.failed.is_empty()
+        && second.created == 0
+        && raw_emails == 0
+        && found
+        && trail.is_intact())
 }
 
 /// Verifies and rate-limits every delivery, then maps the accepted ones
@@ -190,6 +236,7 @@ fn receive(
     config: &Config,
     secrets: &DemoSecrets,
     deliveries: &[Delivery],
+    audit: &AuditLog,
 ) -> Result<Intake, BoxError> {
     let verifier = WebhookVerifier::from_config(config, secrets)?;
     let limiter = RateLimiter::from_config(config)?;
@@ -201,15 +248,20 @@ fn receive(
             user_agent: Some(USER_AGENT),
         };
         let decision = limiter.check("webhooks", &sender_key(delivery.remote), &client)?;
-        if matches!(decision, RateDecision::Limited { .. } | RateDecision::Blocked { .. }) {
+        if matches!(
+            decision,
+            RateDecision::Limited { .. } | RateDecision::Blocked { .. }
+        ) {
             intake.rate_limited += 1;
+            audit.record(refusal(delivery, "ratelimit.limited")?)?;
             continue;
         }
-        let request =
-            WebhookRequest::from_pairs(&delivery.headers, &delivery.body).remote_addr(delivery.remote);
+        let request = WebhookRequest::from_pairs(&delivery.headers, &delivery.body)
+            .remote_addr(delivery.remote);
         if let Err(err) = verifier.verify(&request) {
             *intake.refused.entry(err.code()).or_default() += 1;
             tracing::warn!(code = err.code(), "delivery refused");
+            audit.record(refusal(delivery, err.code())?)?;
             continue;
         }
         let person: serde_json::Value = serde_json::from_slice(&delivery.body)?;
@@ -219,6 +271,44 @@ fn receive(
         }
     }
     Ok(intake)
+}
+
+/// The security event of a refused delivery: who sent it and why it was
+/// refused, nothing of its body.
+fn refusal(delivery: &Delivery, code: &'static str) -> Result<AuditEvent, BoxError> {
+    Ok(AuditEvent::new(
+        AuditCategory::Security,
+        AuditAction::custom("webhook_refused")?,
+    )
+    .outcome(AuditOutcome::Denied)
+    .resource("webhooks")
+    .source_ip(delivery.remote)
+    .user_agent(USER_AGENT)
+    .detail("code", serde_json::json!(code)))
+}
+
+/// The audit trail in `dir`: chained with the configuration's chain key,
+/// filtered and masked as the configuration says, details encrypted (with a
+/// key of this run, as the configuration's keys are in a KMS).
+fn audit_log(config: &Config, secrets: &DemoSecrets, dir: &Path) -> Result<AuditLog, BoxError> {
+    let auditing = &config.security.auditing;
+    // One fsync per 64 entries (and at each flush) rather than per entry:
+    // a crash may lose the last few events of a run, which is the trade a
+    // batch job makes; a receiver serving requests keeps the default.
+    let every = std::num::NonZeroU32::new(64).ok_or("64 is not zero")?;
+    let mut sink = FileSink::builder(dir, ChainKey::from_config(config, secrets)?)
+        .fsync(FsyncPolicy::EveryN(every));
+    if auditing.storage.encryption {
+        let keyring = Keyring::new(KeyId::new("audit-demo-1")?, KeyMaterial::generate()?);
+        sink = sink.cipher(FieldCipher::new(keyring));
+    }
+    Ok(AuditLog::builder()
+        .sink(sink.open()?)
+        .masker(Masker::from_config(config)?)
+        .enabled(auditing.enabled)
+        .events(auditing.events.clone())
+        .retention(retention_of(config))
+        .build()?)
 }
 
 fn sender_key(ip: IpAddr) -> String {
@@ -237,11 +327,21 @@ fn at_rest(
     ) {
         return Ok((cipher, blind, "keys from the configuration"));
     }
-    let fields = config.security.encryption.at_rest.encrypted_fields.iter().cloned();
+    let fields = config
+        .security
+        .encryption
+        .at_rest
+        .encrypted_fields
+        .iter()
+        .cloned();
     let keyring = Keyring::new(KeyId::new("demo-1")?, KeyMaterial::generate()?);
     let cipher = FieldCipher::new(keyring).with_fields(fields);
     let blind = BlindIndex::new(KeyMaterial::generate()?, 16)?;
-    Ok((cipher, blind, "keys of this run: the configuration's are in a KMS"))
+    Ok((
+        cipher,
+        blind,
+        "keys of this run: the configuration's are in a KMS",
+    ))
 }
 
 /// The HaloPSA the run syncs into.
@@ -323,7 +423,11 @@ fn summary(
 ) {
     let codes = |map: &BTreeMap<&'static str, usize>| {
         let list: Vec<String> = map.iter().map(|(c, n)| format!("{c} {n}")).collect();
-        if list.is_empty() { "none".to_owned() } else { list.join(", ") }
+        if list.is_empty() {
+            "none".to_owned()
+        } else {
+            list.join(", ")
+        }
     };
     let halo = match &target.sandbox {
         Some(sandbox) => format!("sandbox at {}", sandbox.base_url()),
@@ -335,8 +439,14 @@ fn summary(
     let rows = [
         ("deliveries received", intake.received.to_string()),
         ("rate limited (per sender)", intake.rate_limited.to_string()),
-        ("refused", intake.refused.values().sum::<usize>().to_string()),
-        ("leads invalid", intake.invalid.values().sum::<usize>().to_string()),
+        (
+            "refused",
+            intake.refused.values().sum::<usize>().to_string(),
+        ),
+        (
+            "leads invalid",
+            intake.invalid.values().sum::<usize>().to_string(),
+        ),
         ("leads stored encrypted", stored.to_string()),
         ("duplicates in input", report.duplicates.len().to_string()),
         ("opportunities created", report.created.to_string()),
@@ -345,7 +455,10 @@ fn summary(
         ("clients created", report.clients_created.to_string()),
         ("sync failures", report.failed.len().to_string()),
         ("creates reconciled", report.reconciled.to_string()),
-        ("halo requests (retries)", format!("{} ({})", report.requests, report.retries)),
+        (
+            "halo requests (retries)",
+            format!("{} ({})", report.requests, report.retries),
+        ),
         ("second run: created", second.created.to_string()),
         ("raw emails in the log", raw_emails.to_string()),
     ];
@@ -358,6 +471,10 @@ fn summary(
     println!("halopsa        {halo}");
     println!(
         "blind index    {}",
-        if found { "lead found by email without decrypting the store" } else { "lookup FAILED" }
+        if found {
+            "lead found by email without decrypting the store"
+        } else {
+            "lookup FAILED"
+        }
     );
 }

@@ -1,9 +1,12 @@
 //! Secrets for a demonstration run: the process environment first, then
 //! values generated for this run for every variable the configuration names
-//! that is not set.
+//! that is not set (32 random bytes in standard base64, which serves as an
+//! HMAC secret and as the audit chain key alike).
 
 use std::path::Path;
 
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
 use halo_core::config::Config;
 use halo_core::secret::{MemorySource, SecretError, SecretRef, SecretSource, SystemSource};
 use zeroize::Zeroizing;
@@ -28,7 +31,7 @@ impl DemoSecrets {
             {
                 let mut bytes = Zeroizing::new([0u8; 32]);
                 getrandom::fill(bytes.as_mut())?;
-                let value = Zeroizing::new(hex::encode(bytes.as_ref()));
+                let value = Zeroizing::new(STANDARD.encode(bytes.as_ref()));
                 generated = generated.with_env(name.clone(), value.as_bytes());
                 names.push(name.clone());
             }

@@ -72,7 +72,10 @@ pub(crate) fn find_email(
         let sealed: Value = serde_json::from_str(&line?)?;
         if sealed.get(EMAIL_INDEX).and_then(Value::as_str) == Some(wanted.as_str()) {
             let plain = cipher.decrypt_record(CONTEXT, &sealed)?;
-            return Ok(plain.get("email").and_then(Value::as_str).map(str::to_owned));
+            return Ok(plain
+                .get("email")
+                .and_then(Value::as_str)
+                .map(str::to_owned));
         }
     }
     Ok(None)
