@@ -122,7 +122,7 @@ impl FileSink {
 
         let seq = w.next_seq;
         let line = self.event_line(w, seq, event)?;
-        let (text, tag) = wire::seal(&self.key, Domain::Line, &line)?;
+        let (text, tag) = wire::seal(&self.key, Domain::Line, &Line::Event(line))?;
         self.write_line(w, &text)?;
         w.next_seq += 1;
         w.last = tag;

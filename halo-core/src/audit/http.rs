@@ -188,10 +188,10 @@ impl HttpSink {
             .lock()
             .map_err(|_| AuditError::SinkFailed)?
             .take();
-        if flushed.is_ok() {
-            if let Some(handle) = handle {
-                handle.join().map_err(|_| AuditError::SinkFailed)?;
-            }
+        if flushed.is_ok()
+            && let Some(handle) = handle
+        {
+            handle.join().map_err(|_| AuditError::SinkFailed)?;
         }
         flushed
     }

@@ -324,7 +324,7 @@ impl<'a> Walk<'a> {
             } else {
                 DamageKind::Deleted
             };
-            self.damaged(kind, &name, 0, Some(self.expected));
+            self.mark(kind, &name, 0, Some(self.expected));
             return Ok(true);
         }
 
@@ -333,7 +333,7 @@ impl<'a> Walk<'a> {
         for (index, raw) in lines.iter().enumerate() {
             let lineno = index + 1;
             let Some(text) = raw.strip_suffix(b"\n") else {
-                self.damaged(DamageKind::TornLine, &name, lineno, Some(self.expected));
+                self.mark(DamageKind::TornLine, &name, lineno, Some(self.expected));
                 return Ok(true);
             };
             let Some((tag, line)) = wire::open_line(self.key, text) else {
@@ -344,7 +344,7 @@ impl<'a> Walk<'a> {
                 } else {
                     DamageKind::Edited
                 };
-                self.damaged(kind, &name, lineno, Some(self.expected));
+                self.mark(kind, &name, lineno, Some(self.expected));
                 return Ok(true);
             };
             let problem = match (&line, index) {
@@ -361,7 +361,7 @@ impl<'a> Walk<'a> {
                 }
             };
             if let Some(kind) = problem {
-                self.damaged(kind, &name, lineno, Some(self.expected));
+                self.mark(kind, &name, lineno, Some(self.expected));
                 return Ok(true);
             }
 
@@ -410,10 +410,10 @@ impl<'a> Walk<'a> {
         report.entries += 1;
         report.first_seq = report.first_seq.or(Some(e.seq));
         report.last_seq = Some(e.seq);
-        if let Some(head) = &self.head {
-            if head.seq == e.seq {
-                self.head_matches = wire::unhex(head.last.as_bytes()) == Some(tag);
-            }
+        if let Some(head) = &self.head
+            && head.seq == e.seq
+        {
+            self.head_matches = wire::unhex(head.last.as_bytes()) == Some(tag);
         }
         if self.collect {
             let context = format!("{}:{}", self.log.as_deref().unwrap_or_default(), e.seq);
@@ -521,7 +521,8 @@ impl<'a> Walk<'a> {
         self.scan
     }
 
-    fn damaged(&mut self, kind: DamageKind, file: &str, line: usize, seq: Option<u64>) -> Scan {
+    /// Notes the first damage; the walk stops there.
+    fn mark(&mut self, kind: DamageKind, file: &str, line: usize, seq: Option<u64>) {
         self.scan.report.damage = Some(Damage {
             kind,
             file: file.to_owned(),
@@ -529,6 +530,11 @@ impl<'a> Walk<'a> {
             seq,
         });
         self.scan.tail = None;
+    }
+
+    /// Notes the damage and ends the walk.
+    fn damaged(&mut self, kind: DamageKind, file: &str, line: usize, seq: Option<u64>) -> Scan {
+        self.mark(kind, file, line, seq);
         std::mem::replace(&mut self.scan, Walk::new(self.key, false).scan)
     }
 }
