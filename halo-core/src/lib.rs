@@ -13,6 +13,10 @@
 //! feature); `sandbox` (feature `sandbox`) is an in-process HaloPSA simulator
 //! with fault injection for offline tests.
 //!
+//! [`compliance`] holds the GDPR and HIPAA helpers: retention periods with
+//! legal holds, a consent ledger, subject data exports and erasure by
+//! crypto-shredding.
+//!
 //! ```
 //! use halo_core::config::{Config, Severity};
 //!
@@ -25,6 +29,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod access;
+pub mod compliance;
 pub mod config;
 pub mod crypto;
 pub mod halo;
@@ -37,6 +42,7 @@ pub mod secret;
 pub mod webhook;
 
 pub use access::AccessError;
+pub use compliance::{ComplianceError, ConsentLedger, Exporter, RetentionPolicy};
 pub use config::{Config, ConfigError, Finding};
 pub use crypto::{BlindIndex, CryptoError, FieldCipher, KeyId, KeyProvider, Keyring, SubjectKeys};
 pub use halo::{Client, HaloError, Opportunity, Site, Ticket, User};
