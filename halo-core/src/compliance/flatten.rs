@@ -17,11 +17,12 @@ pub const FORMULA_TRIGGERS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 /// is one of [`FORMULA_TRIGGERS`] gets a `'` in front, any other cell is
 /// returned unchanged.
 ///
-/// Only the first character matters: `a-b`, `x=1` and ` =1` (a leading
-/// space) are left alone, and so are negative numbers' look-alikes in other
-/// scripts. A negative number such as `-5` is neutralised like any other
-/// cell and reads back as `'-5`; use the JSON export where exact values
-/// matter.
+/// Only the first character matters: `a-b`, `x=1`, `ada@example.com`, a
+/// leading space (` =1`) or line feed, and look-alike characters such as
+/// the minus sign `\u{2212}` or the fullwidth `\u{ff1d}` are left alone, as
+/// is a cell already starting with `'`. Negative numbers are not special:
+/// `-5` becomes `'-5`, and so does a phone number such as `+44 20 7946
+/// 0000`. Use the JSON export where exact values matter.
 ///
 /// ```
 /// use halo_core::compliance::neutralise_cell;
