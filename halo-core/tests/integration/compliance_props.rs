@@ -71,7 +71,7 @@ proptest! {
         prop_assert_eq!(rows, 1 + copy.records().len() + copy.consent().len());
 
         let back = csv::ReaderBuilder::new().has_headers(false).from_reader(csv.as_bytes())
-            .records().skip(1 + copy.records().len()).map(|r| r.unwrap().iter().last().unwrap().to_owned())
+            .records().skip(1 + copy.records().len()).map(|r| r.unwrap().iter().next_back().unwrap().to_owned())
             .collect::<Vec<_>>();
         let expected: Vec<String> = sources
             .iter()
