@@ -5,7 +5,8 @@
 use halo_core::compliance::{ConsentEvent, Exporter, FORMULA_TRIGGERS, SubjectCopy};
 use halo_core::config::ExportFormat;
 use proptest::prelude::*;
-use serde_json::{Map, Value};
+use proptest::test_runner::TestCaseError;
+use serde_json::{Map, Value, json};
 
 /// Text that often starts with a trigger, a quote, a separator or a line
 /// break.
@@ -41,42 +42,52 @@ proptest! {
         records in prop::collection::vec(json_value(), 0..4),
         sources in prop::collection::vec(cell_text(), 0..3),
     ) {
-        let consent: Vec<ConsentEvent> = sources
-            .iter()
-            .enumerate()
-            .map(|(i, source)| serde_json::from_value(serde_json::json!({
-                "subject": "s", "purpose": "marketing", "action": "grant",
-                "at": format!("2026-01-0{}T00:00:00Z", i + 1), "source": source,
-            })).unwrap())
-            .collect();
-        let copy = SubjectCopy::new("s", records).with_consent(consent);
-        let csv = match Exporter::new([ExportFormat::Csv]).export(&copy, ExportFormat::Csv) {
-            Ok(csv) => csv,
-            // Random keys may flatten onto each other; that is a coded refusal.
-            Err(e) => {
-                prop_assert_eq!(e.code(), "compliance.column_collision");
-                return Ok(());
-            }
-        };
-
-        let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(csv.as_bytes());
-        let mut rows = 0;
-        for row in reader.records() {
-            let row = row.unwrap();
-            for cell in &row {
-                prop_assert!(!cell.starts_with(FORMULA_TRIGGERS), "cell {:?}", cell);
-            }
-            rows += 1;
-        }
-        prop_assert_eq!(rows, 1 + copy.records().len() + copy.consent().len());
-
-        let back = csv::ReaderBuilder::new().has_headers(false).from_reader(csv.as_bytes())
-            .records().skip(1 + copy.records().len()).map(|r| r.unwrap().iter().next_back().unwrap().to_owned())
-            .collect::<Vec<_>>();
-        let expected: Vec<String> = sources
-            .iter()
-            .map(|s| if s.starts_with(FORMULA_TRIGGERS) { format!("'{s}") } else { s.clone() })
-            .collect();
-        prop_assert_eq!(back, expected);
+        check_export(records, &sources)?;
     }
+}
+
+/// Exports `records` and one consent change per source, then reads the CSV
+/// back.
+fn check_export(records: Vec<Value>, sources: &[String]) -> Result<(), TestCaseError> {
+    let consent = sources.iter().enumerate().map(|(i, source)| {
+        let event = json!({
+            "subject": "s", "purpose": "marketing", "action": "grant",
+            "at": format!("2026-01-0{}T00:00:00Z", i + 1), "source": source,
+        });
+        serde_json::from_value::<ConsentEvent>(event).unwrap()
+    });
+    let copy = SubjectCopy::new("s", records).with_consent(consent);
+    // Keys never hold a dot, so no two fields can collide: any error fails.
+    let csv = Exporter::new([ExportFormat::Csv])
+        .export(&copy, ExportFormat::Csv)
+        .map_err(|e| TestCaseError::fail(e.code()))?;
+
+    let rows: Vec<csv::StringRecord> = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(csv.as_bytes())
+        .records()
+        .map(Result::unwrap)
+        .collect();
+    prop_assert_eq!(rows.len(), 1 + copy.records().len() + copy.consent().len());
+    for cell in rows.iter().flatten() {
+        prop_assert!(!cell.starts_with(FORMULA_TRIGGERS), "cell {:?}", cell);
+    }
+
+    // The consent source is the last column of each consent row.
+    let back: Vec<&str> = rows[1 + copy.records().len()..]
+        .iter()
+        .map(|row| row.iter().next_back().unwrap())
+        .collect();
+    let expected: Vec<String> = sources
+        .iter()
+        .map(|s| {
+            if s.starts_with(FORMULA_TRIGGERS) {
+                format!("'{s}")
+            } else {
+                s.clone()
+            }
+        })
+        .collect();
+    prop_assert_eq!(back, expected);
+    Ok(())
 }
