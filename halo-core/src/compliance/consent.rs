@@ -7,7 +7,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use super::ComplianceError;
-use super::error::check_text;
+use super::error::{check_text, text_problem};
 use super::ledger_file::LedgerFile;
 use crate::config::Config;
 
@@ -211,6 +211,7 @@ impl ConsentLedger {
         if let Some(file) = &mut self.file {
             file.append(&event)?;
         }
+        tracing::debug!(purpose, action = ?action, "consent change recorded");
         self.push(event);
         Ok(())
     }
@@ -219,13 +220,10 @@ impl ConsentLedger {
     /// makes except that a purpose no longer configured is kept: it is
     /// history.
     pub(super) fn push_loaded(&mut self, event: ConsentEvent) -> Result<(), &'static str> {
-        let texts = [
-            (&event.subject, MAX_SUBJECT_BYTES),
-            (&event.source, MAX_SOURCE_BYTES),
-        ];
-        if texts
-            .iter()
-            .any(|(t, max)| check_text("", t, *max).is_err())
+        let subject = text_problem(&event.subject, MAX_SUBJECT_BYTES);
+        if subject
+            .or(text_problem(&event.source, MAX_SOURCE_BYTES))
+            .is_some()
         {
             return Err("a subject id or source is empty, too long or holds control characters");
         }

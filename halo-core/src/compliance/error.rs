@@ -123,17 +123,21 @@ pub(crate) fn check_text(
     text: &str,
     max: usize,
 ) -> Result<(), ComplianceError> {
+    match text_problem(text, max) {
+        Some(reason) => Err(ComplianceError::invalid(what, reason)),
+        None => Ok(()),
+    }
+}
+
+/// What is wrong with an identifier or label, if anything.
+pub(crate) fn text_problem(text: &str, max: usize) -> Option<&'static str> {
     if text.is_empty() {
-        return Err(ComplianceError::invalid(what, "it is empty"));
+        Some("it is empty")
+    } else if text.len() > max {
+        Some("it is too long")
+    } else if text.chars().any(char::is_control) {
+        Some("it holds control characters")
+    } else {
+        None
     }
-    if text.len() > max {
-        return Err(ComplianceError::invalid(what, "it is too long"));
-    }
-    if text.chars().any(char::is_control) {
-        return Err(ComplianceError::invalid(
-            what,
-            "it holds control characters",
-        ));
-    }
-    Ok(())
 }

@@ -61,16 +61,24 @@ impl LedgerFile {
     }
 
     /// Appends `event` as one line in a single write, then syncs the file's
-    /// data to disk.
+    /// data to disk. A failed write is cut off again, so that the file
+    /// never keeps half an entry the ledger does not hold.
     pub(super) fn append(&mut self, event: &ConsentEvent) -> Result<(), ComplianceError> {
         let mut line = serde_json::to_vec(event).map_err(|e| ComplianceError::LedgerIo {
             action: "encode an entry",
             source: io::Error::other(e),
         })?;
         line.push(b'\n');
-        self.file
-            .write_all(&line)
-            .map_err(io_error("append an entry"))?;
+
+        let before = self
+            .file
+            .metadata()
+            .map_err(io_error("read the file's length"))?
+            .len();
+        if let Err(e) = self.file.write_all(&line) {
+            let _ = self.file.set_len(before);
+            return Err(io_error("append an entry")(e));
+        }
         self.file.sync_data().map_err(io_error("sync the file"))
     }
 }

@@ -71,7 +71,10 @@
 //! [`ConsentLedgerBuilder::open`] keeps the ledger in a JSON Lines file:
 //! one change per line, terminated by `\n`, appended in a single write and
 //! synced (`fdatasync`) before `grant` or `withdraw` returns; on Unix the
-//! file is created with mode `0600`. A line looks like:
+//! file is created with mode `0600`. A write that fails is cut off again;
+//! a sync that fails leaves the entry in the file (reopening reads it) but
+//! not in the open ledger, and the change returns `compliance.ledger_io`.
+//! A line looks like:
 //!
 //! ```text
 //! {"subject":"bi:3kTx0q","purpose":"marketing","action":"grant","at":"2026-03-01T09:00:00Z","source":"web_form"}
@@ -143,6 +146,15 @@
 //! - blind indexes of the subject's email or phone, which still match the
 //!   same value;
 //! - the consent ledger, kept as evidence.
+//!
+//! # Speed
+//!
+//! `benches/compliance.rs`, on a shared 2-core x86-64 machine under load
+//! (medians): a CSV export of 100 nested records and 100 consent changes
+//! takes about 1.5 ms, the same as JSON about 0.25 ms; `has_consent` over
+//! a subject's 100 changes about 0.47 µs; `expires_at` about 0.22 µs; a
+//! synced `grant` to a ledger file about 0.5 ms (one `fdatasync`, so the
+//! disk decides).
 
 mod consent;
 mod erasure;
