@@ -220,11 +220,9 @@ impl ConsentLedger {
     /// makes except that a purpose no longer configured is kept: it is
     /// history.
     pub(super) fn push_loaded(&mut self, event: ConsentEvent) -> Result<(), &'static str> {
-        let subject = text_problem(&event.subject, MAX_SUBJECT_BYTES);
-        if subject
-            .or(text_problem(&event.source, MAX_SOURCE_BYTES))
-            .is_some()
-        {
+        let texts_valid = text_problem(&event.subject, MAX_SUBJECT_BYTES).is_none()
+            && text_problem(&event.source, MAX_SOURCE_BYTES).is_none();
+        if !texts_valid {
             return Err("a subject id or source is empty, too long or holds control characters");
         }
         if check_purpose_name(&event.purpose).is_err() {
@@ -255,10 +253,8 @@ impl ConsentLedger {
         self.history(subject)
             .iter()
             .rev()
-            .filter(|e| e.purpose == purpose && e.at <= at)
-            .map(|e| e.action == ConsentAction::Grant)
-            .next()
-            .unwrap_or(false)
+            .find(|e| e.purpose == purpose && e.at <= at)
+            .is_some_and(|e| e.action == ConsentAction::Grant)
     }
 
     fn check_purpose(&self, purpose: &str) -> Result<(), ComplianceError> {

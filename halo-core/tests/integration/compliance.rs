@@ -394,3 +394,21 @@ fn erasure_makes_the_subjects_envelopes_undecryptable() {
     let third = erase_subject(&keys, "lead-1", ts("2026-06-03T00:00:00Z")).unwrap();
     assert!(!third.key_destroyed());
 }
+
+#[test]
+fn a_purpose_dropped_from_the_configuration_stays_in_the_history() {
+    let path = temp_dir("dropped").join("consent.jsonl");
+    ConsentLedger::builder()
+        .allow_custom_purposes()
+        .open(&path)
+        .unwrap()
+        .grant("bi:a", "newsletter", ts("2026-01-01T00:00:00Z"), "web_form")
+        .unwrap();
+
+    let ledger = open(&path);
+    assert_eq!(ledger.history("bi:a")[0].purpose, "newsletter");
+    let err = ledger
+        .has_consent("bi:a", "newsletter", ts("2026-02-01T00:00:00Z"))
+        .unwrap_err();
+    assert_eq!(err.code(), "compliance.unknown_purpose");
+}
