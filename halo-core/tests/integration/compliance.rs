@@ -372,6 +372,20 @@ fn erasure_makes_the_subjects_envelopes_undecryptable() {
     assert!(erasure.key_destroyed());
     assert_eq!(erasure.subject(), "lead-1");
     assert_eq!(erasure.erased_at(), ts("2026-06-01T12:00:00Z"));
+    let event = erasure.audit_event();
+    assert_eq!(
+        (
+            event.category,
+            event.action,
+            event.outcome,
+            &*event.resource
+        ),
+        ("data_access", "erase", "success", "lead-1")
+    );
+    assert_eq!(
+        json!(event.details),
+        json!({"key_destroyed": true, "erased_at": "2026-06-01T12:00:00Z"})
+    );
 
     assert_eq!(fs::read_dir(&dir).unwrap().count(), 1);
     assert!(!keys.has_key("lead-1").unwrap());
@@ -393,6 +407,7 @@ fn erasure_makes_the_subjects_envelopes_undecryptable() {
     assert!(again.key_destroyed());
     let third = erase_subject(&keys, "lead-1", ts("2026-06-03T00:00:00Z")).unwrap();
     assert!(!third.key_destroyed());
+    assert_eq!(third.audit_event().details["key_destroyed"], json!(false));
 }
 
 #[test]
