@@ -1,6 +1,7 @@
 //! An append-only history of consent per data subject and purpose.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
 use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
@@ -31,7 +32,7 @@ pub const MAX_SOURCE_BYTES: usize = 256;
 /// so the past can never be rewritten. [`has_consent`](Self::has_consent)
 /// answers for any instant from the latest change at or before it; two
 /// changes at the same instant count in the order they were recorded.
-#[derive(Debug)]
+/// Its `Debug` shows purposes and counts, not the history.
 pub struct ConsentLedger {
     purposes: BTreeSet<String>,
     required: BTreeSet<String>,
@@ -336,4 +337,17 @@ fn check_purpose_name(purpose: &str) -> Result<(), ComplianceError> {
         ));
     }
     Ok(())
+}
+
+impl fmt::Debug for ConsentLedger {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConsentLedger")
+            .field("purposes", &self.purposes)
+            .field("required", &self.required)
+            .field("custom_purposes", &self.custom_purposes)
+            .field("subjects", &self.subjects.len())
+            .field("changes", &self.len())
+            .field("path", &self.path())
+            .finish()
+    }
 }

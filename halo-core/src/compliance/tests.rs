@@ -375,3 +375,30 @@ fn erasure_refuses_an_empty_subject() {
     let err = erase_subject(&keys, "", ts("2026-01-01T00:00:00Z")).unwrap_err();
     assert_eq!(err.code(), "compliance.invalid_input");
 }
+
+#[test]
+fn debug_output_shows_counts_not_personal_data() {
+    let mut ledger = ledger();
+    ledger
+        .grant(
+            "bi:secret-subject",
+            "marketing",
+            ts("2026-01-01T00:00:00Z"),
+            "web_form",
+        )
+        .unwrap();
+    let copy = SubjectCopy::from_ledger(
+        &ledger,
+        "bi:secret-subject",
+        [json!({"email": "ada@example.com"})],
+    );
+    for shown in [format!("{ledger:?}"), format!("{copy:?}")] {
+        assert!(!shown.contains("secret-subject"), "{shown}");
+        assert!(!shown.contains("ada@example.com"), "{shown}");
+    }
+    assert!(format!("{ledger:?}").contains("changes: 1"));
+    assert_eq!(
+        format!("{copy:?}"),
+        "SubjectCopy { records: 1, consent: 1, .. }"
+    );
+}
