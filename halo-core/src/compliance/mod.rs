@@ -9,6 +9,12 @@
 //! HaloPSA or decide what a lawful basis is. Those stay with the
 //! application.
 //!
+//! Defaults, all from the configuration's: `leads` and `prospects` are kept
+//! 7 years and `opportunities` 10 years; with a `hipaa` section, its audit
+//! trail 6 years; consent is asked for `marketing`, `profiling` and
+//! `data_sharing`, all required; custom purposes are refused unless the
+//! builder allows them; exports are enabled in JSON and CSV.
+//!
 //! ```
 //! use halo_core::compliance::{ConsentLedger, Expiry, RetentionPolicy};
 //! use halo_core::config::Config;
@@ -41,8 +47,9 @@
 //!   month's last day. So 7 years from 2020-02-29 is 2027-02-28, 1 month
 //!   from 2026-01-31 is 2026-02-28, and 1 month from 2026-03-31 is
 //!   2026-04-30. 4 years from 2020-02-29 is 2024-02-29. This is the rule of
-//!   `jiff`, PostgreSQL intervals and Java's `plusYears`; the clamped day is
-//!   never later than the true anniversary would be.
+//!   `jiff`, PostgreSQL intervals and Java's `plusYears`. It ends such a
+//!   period on 28 February rather than 1 March; where a legal minimum must
+//!   not fall a day short, give the period in days instead.
 //!
 //! A record is expired from its expiry instant on (`now >= expires_at`).
 //! An entity without a period is an error (`compliance.unknown_entity`),
