@@ -9,6 +9,9 @@
 //! [`lead`] validates and normalises leads against the guide's schema and
 //! maps Apollo.io, ZoomInfo and CSV records into them.
 //!
+//! [`audit`] keeps a tamper-evident, HMAC-chained audit trail with
+//! verification, retention and shipping to a SIEM.
+//!
 //! [`halo`] is the HaloPSA client (its HTTP parts need the default `client`
 //! feature); `sandbox` (feature `sandbox`) is an in-process HaloPSA simulator
 //! with fault injection for offline tests.
@@ -29,6 +32,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod access;
+pub mod audit;
 pub mod compliance;
 pub mod config;
 pub mod crypto;
@@ -42,6 +46,7 @@ pub mod secret;
 pub mod webhook;
 
 pub use access::AccessError;
+pub use audit::{AuditError, AuditEvent, AuditLog, AuditSink};
 pub use compliance::{ComplianceError, ConsentLedger, Exporter, RetentionPolicy};
 pub use config::{Config, ConfigError, Finding};
 pub use crypto::{BlindIndex, CryptoError, FieldCipher, KeyId, KeyProvider, Keyring, SubjectKeys};

@@ -102,6 +102,9 @@ macro_rules! visit_secrets {
         if let Some(s) = & $($m)? security.data_masking.pseudonym_key {
             visit("security.data_masking.pseudonym_key".to_owned(), s);
         }
+        if let Some(s) = & $($m)? security.auditing.storage.chain_key {
+            visit("security.auditing.storage.chain_key".to_owned(), s);
+        }
 
         let webhooks = & $($m)? security.webhooks;
         let named = (& $($m)? webhooks.providers).into_iter().map(|(name, provider)| {

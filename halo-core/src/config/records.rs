@@ -6,6 +6,7 @@ use serde::{Serialize, Serializer};
 
 use super::decode::{Obj, read_period};
 use super::period::{Period, PeriodUnit};
+use crate::secret::SecretRef;
 
 /// `security.auditing`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -72,6 +73,11 @@ pub struct AuditStorage {
     pub encryption: bool,
     /// Whether the trail is append-only and tamper-evident. Default `true`.
     pub immutable: bool,
+    /// Reference to the key of the audit trail's HMAC chain (32 bytes in
+    /// standard base64, like the encryption keys). Default: none; the file
+    /// audit log cannot be opened from the configuration without it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chain_key: Option<SecretRef>,
 }
 
 /// `security.code_analysis`: accepted and kept, informational only.
@@ -202,6 +208,7 @@ impl Default for AuditStorage {
             retention: Period::fixed(365, PeriodUnit::Days),
             encryption: true,
             immutable: true,
+            chain_key: None,
         }
     }
 }
@@ -309,6 +316,7 @@ impl Auditing {
                 retention: o.period("retention_days", d.storage.retention),
                 encryption: o.bool("encryption", true),
                 immutable: o.bool("immutable", true),
+                chain_key: o.secret("chain_key"),
             }),
         }
     }

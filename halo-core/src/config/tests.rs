@@ -135,6 +135,7 @@ fn secret_refs_are_listed_with_paths() {
     let text = r#"{"security": {
         "authentication": [{"method": "oauth2", "client_secret": {"env": "HALO_CLIENT_SECRET"}}],
         "encryption": {"at_rest": {"keys": {"k1": {"file": "/run/secrets/k1"}}}},
+        "auditing": {"storage": {"chain_key": {"env": "AUDIT_CHAIN_KEY"}}},
         "webhooks": {"providers": {"halopsa": {"authentication": {
             "basic": {"username": "halo", "password": {"env": "HALO_HOOK_PASSWORD"}}}}}}}}"#;
     let config = Config::from_json_str(text).unwrap();
@@ -144,6 +145,7 @@ fn secret_refs_are_listed_with_paths() {
         [
             "security.authentication[0].client_secret",
             "security.encryption.at_rest.keys.k1",
+            "security.auditing.storage.chain_key",
             "security.webhooks.providers.halopsa.authentication.basic.password",
         ]
     );

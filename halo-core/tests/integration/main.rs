@@ -11,6 +11,13 @@ mod access_api_key;
 mod access_rbac;
 mod access_token;
 mod access_totp;
+mod audit_files;
+#[cfg(feature = "siem-http")]
+mod audit_http;
+mod audit_log;
+mod audit_props;
+mod audit_tamper;
+mod audit_vectors;
 mod compliance;
 mod compliance_props;
 mod compliance_vectors;
