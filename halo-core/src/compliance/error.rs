@@ -1,5 +1,6 @@
 //! The one error type of the compliance module.
 
+use crate::audit::AuditError;
 use crate::crypto::CryptoError;
 
 /// Why a retention, consent, export or erasure operation failed.
@@ -89,6 +90,14 @@ pub enum ComplianceError {
         #[source]
         source: CryptoError,
     },
+    /// The subject's key was destroyed, but the audit event could not be
+    /// recorded.
+    #[error("the erasure was made but could not be recorded in the audit log")]
+    Audit {
+        /// The audit log's error.
+        #[source]
+        source: AuditError,
+    },
 }
 
 impl ComplianceError {
@@ -108,6 +117,7 @@ impl ComplianceError {
             Self::ColumnCollision { .. } => "compliance.column_collision",
             Self::Export { .. } => "compliance.export_failed",
             Self::Erasure { .. } => "compliance.erasure_failed",
+            Self::Audit { .. } => "compliance.audit_failed",
         }
     }
 

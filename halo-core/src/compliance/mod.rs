@@ -133,12 +133,12 @@
 //! # Erasure
 //!
 //! [`erase_subject`] destroys the subject's data key through
-//! [`SubjectKeys::forget`](crate::crypto::SubjectKeys::forget) and returns
-//! an [`Erasure`] report. It does not write to an audit log itself:
-//! [`Erasure::audit_event`] gives the event's fields (category
-//! `data_access`, action `erase`, the subject as resource, whether a key
-//! was destroyed and when) for the application to record with its actor.
-//! What is erased, precisely:
+//! [`SubjectKeys::forget`](crate::crypto::SubjectKeys::forget), returns an
+//! [`Erasure`] report, and records [`Erasure::audit_event`] in the
+//! [`AuditLog`](crate::audit::AuditLog) it is given (category
+//! `data_access`, action `erase`, which the audit log records even when
+//! auditing is otherwise off). A failed erasure is recorded as a `failure`
+//! event. What is erased, precisely:
 //!
 //! - the wrapped data key in the key store (a file deleted, or a map entry
 //!   removed). Every envelope encrypted for the subject stays where it is,
@@ -181,7 +181,7 @@ pub use consent::{
     ConsentAction, ConsentEvent, ConsentLedger, ConsentLedgerBuilder, MAX_PURPOSE_BYTES,
     MAX_SOURCE_BYTES, MAX_SUBJECT_BYTES,
 };
-pub use erasure::{Erasure, ErasureEvent, erase_subject};
+pub use erasure::{Erasure, erase_subject};
 pub use error::ComplianceError;
 pub use export::{Exporter, SubjectCopy};
 pub use flatten::{FORMULA_TRIGGERS, neutralise_cell};

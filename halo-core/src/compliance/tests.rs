@@ -368,12 +368,14 @@ fn a_csv_export_without_records_still_has_the_consent_columns() {
 }
 
 #[test]
-fn erasure_refuses_an_empty_subject() {
+fn erasure_needs_a_subject_and_an_actor() {
     use crate::crypto::{KeyId, KeyMaterial, Keyring, MemoryKeyStore, SubjectKeys};
     let keyring = Keyring::new(KeyId::new("k").unwrap(), KeyMaterial::generate().unwrap());
     let keys = SubjectKeys::new(keyring, MemoryKeyStore::new());
-    let err = erase_subject(&keys, "", ts("2026-01-01T00:00:00Z")).unwrap_err();
-    assert_eq!(err.code(), "compliance.invalid_input");
+    for (subject, actor) in [("", "dpo"), ("lead-1", ""), ("lead-1", "a\nb")] {
+        let err = erase_subject(&keys, subject, actor, ts("2026-01-01T00:00:00Z"), None);
+        assert_eq!(err.unwrap_err().code(), "compliance.invalid_input");
+    }
 }
 
 #[test]

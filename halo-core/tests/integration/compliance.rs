@@ -3,10 +3,12 @@
 //! encrypted records.
 
 use std::fs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use halo_core::Config;
+use halo_core::audit::{AuditLog, MemorySink};
 use halo_core::compliance::{ConsentAction, ConsentLedger, Exporter, SubjectCopy, erase_subject};
 use halo_core::config::ExportFormat;
 use halo_core::crypto::{FileKeyStore, KeyId, KeyMaterial, Keyring, SubjectKeys};
@@ -353,39 +355,37 @@ fn formats_follow_the_configuration() {
     assert_eq!(err.code(), "compliance.portability_disabled");
 }
 
-#[test]
-fn erasure_makes_the_subjects_envelopes_undecryptable() {
-    let dir = temp_dir("erase");
+fn subject_keys(dir: &Path) -> SubjectKeys {
     let keyring = Keyring::new(
         KeyId::new("k1").unwrap(),
         KeyMaterial::from_base64(KEY).unwrap(),
     );
-    let keys = SubjectKeys::new(keyring, FileKeyStore::open(&dir).unwrap())
-        .with_fields(["email".to_owned(), "phone".to_owned()]);
+    SubjectKeys::new(keyring, FileKeyStore::open(dir).unwrap())
+        .with_fields(["email".to_owned(), "phone".to_owned()])
+}
+
+fn memory_log() -> (AuditLog, Arc<MemorySink>) {
+    let sink = Arc::new(MemorySink::new());
+    let log = AuditLog::builder().sink(Arc::clone(&sink)).build().unwrap();
+    (log, sink)
+}
+
+#[test]
+fn erasure_makes_the_subjects_envelopes_undecryptable() {
+    let dir = temp_dir("erase");
+    let keys = subject_keys(&dir);
     let record = json!({"id": "lead-1", "email": "ada@example.com", "phone": "+44 20 7946 0000"});
     let sealed = keys.encrypt_record("lead-1", &record).unwrap();
     let other = keys.encrypt_record("lead-2", &record).unwrap();
     assert_eq!(keys.decrypt_record("lead-1", &sealed).unwrap(), record);
     assert_eq!(fs::read_dir(&dir).unwrap().count(), 2);
 
-    let erasure = erase_subject(&keys, "lead-1", ts("2026-06-01T12:00:00Z")).unwrap();
+    let (log, sink) = memory_log();
+    let at = ts("2026-06-01T12:00:00Z");
+    let erasure = erase_subject(&keys, "lead-1", "dpo-7", at, Some(&log)).unwrap();
     assert!(erasure.key_destroyed());
-    assert_eq!(erasure.subject(), "lead-1");
-    assert_eq!(erasure.erased_at(), ts("2026-06-01T12:00:00Z"));
-    let event = erasure.audit_event();
-    assert_eq!(
-        (
-            event.category,
-            event.action,
-            event.outcome,
-            &*event.resource
-        ),
-        ("data_access", "erase", "success", "lead-1")
-    );
-    assert_eq!(
-        json!(event.details),
-        json!({"key_destroyed": true, "erased_at": "2026-06-01T12:00:00Z"})
-    );
+    assert_eq!((erasure.subject(), erasure.actor()), ("lead-1", "dpo-7"));
+    assert_eq!(erasure.erased_at(), at);
 
     assert_eq!(fs::read_dir(&dir).unwrap().count(), 1);
     assert!(!keys.has_key("lead-1").unwrap());
@@ -403,11 +403,71 @@ fn erasure_makes_the_subjects_envelopes_undecryptable() {
     let err = keys.decrypt_field("lead-1", "email", envelope).unwrap_err();
     assert_eq!(err.code(), "crypto.subject_forgotten");
 
-    let again = erase_subject(&keys, "lead-1", ts("2026-06-02T00:00:00Z")).unwrap();
+    let again = erase_subject(&keys, "lead-1", "dpo-7", at, None).unwrap();
     assert!(again.key_destroyed());
-    let third = erase_subject(&keys, "lead-1", ts("2026-06-03T00:00:00Z")).unwrap();
+    let third = erase_subject(&keys, "lead-1", "dpo-7", at, Some(&log)).unwrap();
     assert!(!third.key_destroyed());
-    assert_eq!(third.audit_event().details["key_destroyed"], json!(false));
+
+    let events: Vec<Value> = sink.events().iter().map(|e| e.to_json().unwrap()).collect();
+    assert_eq!(
+        events,
+        [
+            json!({"time": "2026-06-01T12:00:00Z", "category": "data_access", "action": "erase",
+                   "outcome": "success", "actor": "dpo-7", "resource": "subject/lead-1",
+                   "details": {"key_destroyed": true}}),
+            json!({"time": "2026-06-01T12:00:00Z", "category": "data_access", "action": "erase",
+                   "outcome": "success", "actor": "dpo-7", "resource": "subject/lead-1",
+                   "details": {"key_destroyed": false}}),
+        ]
+    );
+}
+
+#[test]
+fn erasure_is_recorded_even_with_auditing_turned_off() {
+    let keys = subject_keys(&temp_dir("erase-off"));
+    keys.encrypt_field("lead-9", "email", b"x").unwrap();
+    let sink = Arc::new(MemorySink::new());
+    let log = AuditLog::builder()
+        .sink(Arc::clone(&sink))
+        .enabled(false)
+        .build()
+        .unwrap();
+    erase_subject(
+        &keys,
+        "lead-9",
+        "svc-gdpr",
+        ts("2026-06-01T00:00:00Z"),
+        Some(&log),
+    )
+    .unwrap();
+    assert_eq!(sink.events().len(), 1);
+}
+
+#[test]
+fn a_failed_erasure_is_an_error_and_a_failure_event() {
+    let dir = temp_dir("erase-fail");
+    let keys = subject_keys(&dir);
+    let envelope = keys.encrypt_field("lead-3", "email", b"x").unwrap();
+    // The store's directory becomes a plain file: deleting the key fails.
+    fs::remove_dir_all(&dir).unwrap();
+    fs::write(&dir, b"not a directory").unwrap();
+
+    let (log, sink) = memory_log();
+    let at = ts("2026-06-01T00:00:00Z");
+    let err = erase_subject(&keys, "lead-3", "dpo-7", at, Some(&log)).unwrap_err();
+    assert_eq!(err.code(), "compliance.erasure_failed");
+    let source = std::error::Error::source(&err).unwrap().to_string();
+    assert_eq!(source, "subject key store: delete a key failed");
+
+    let events = sink.events();
+    assert_eq!(events.len(), 1);
+    assert_eq!(
+        events[0].to_json().unwrap(),
+        json!({"time": "2026-06-01T00:00:00Z", "category": "data_access", "action": "erase",
+               "outcome": "failure", "actor": "dpo-7", "resource": "subject/lead-3",
+               "details": {"error": "crypto.store_failed"}})
+    );
+    assert!(envelope.starts_with("hcs1."));
 }
 
 #[test]
