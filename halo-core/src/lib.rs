@@ -17,6 +17,10 @@
 //! with fault injection for offline tests. [`sync`] (feature `client`) puts
 //! validated leads into HaloPSA exactly once.
 //!
+//! [`compliance`] holds the GDPR and HIPAA helpers: retention periods with
+//! legal holds, a consent ledger, subject data exports and erasure by
+//! crypto-shredding.
+//!
 //! ```
 //! use halo_core::config::{Config, Severity};
 //!
@@ -30,6 +34,7 @@
 
 pub mod access;
 pub mod audit;
+pub mod compliance;
 pub mod config;
 pub mod crypto;
 pub mod halo;
@@ -45,6 +50,7 @@ pub mod webhook;
 
 pub use access::AccessError;
 pub use audit::{AuditError, AuditEvent, AuditLog, AuditSink};
+pub use compliance::{ComplianceError, ConsentLedger, Exporter, RetentionPolicy};
 pub use config::{Config, ConfigError, Finding};
 pub use crypto::{BlindIndex, CryptoError, FieldCipher, KeyId, KeyProvider, Keyring, SubjectKeys};
 pub use halo::{Client, HaloError, Opportunity, Site, Ticket, User};
