@@ -45,6 +45,23 @@ export declare class BlindIndex {
   index(field: string, value: string): string
 }
 
+/** Clients (customers and prospect companies), `/api/Client`. */
+export declare class ClientResource {
+  /** Every matching record, read page by page. */
+  listAll(filters?: ClientFilters | undefined | null): Promise<Array<Record<string, any>>>
+  /** The record with `id`; rejects with `halo.not_found`. */
+  get(id: number): Promise<Record<string, any>>
+  /**
+   * Creates the records without an `id` and updates those with
+   * one, in one request; resolves to the records Halo sent back.
+   * A create whose outcome is unknown rejects with
+   * `halo.outcome_unknown` and is not retried.
+   */
+  upsert(records: Array<Record<string, any>>): Promise<Array<Record<string, any>>>
+  /** Deletes the record with `id`. */
+  delete(id: number): Promise<void>
+}
+
 /**
  * The configuration document (`{"security": ..., "compliance": ...}`),
  * loaded strictly. Loading errors are thrown as `Error` objects with
@@ -132,6 +149,29 @@ export declare class FieldCipher {
 }
 
 /**
+ * The HaloPSA REST client: OAuth2 client credentials with a cached token,
+ * Halo's paging, fair-use pacing and retries that never create a record
+ * twice. Build one and share it.
+ */
+export declare class HaloClient {
+  /**
+   * A client for a tenant; throws `halo.config` for a missing or invalid
+   * setting.
+   */
+  constructor(options: HaloClientOptions)
+  /** A client pointed at `sandbox`, with its URL and credentials. */
+  static forSandbox(sandbox: Sandbox, options?: SandboxClientOptions | undefined | null): HaloClient
+  /** Clients (customers and prospect companies). */
+  get clients(): ClientResource
+  /** Contacts. */
+  get users(): UserResource
+  /** Opportunities (Halo's CRM leads). */
+  get opportunities(): OpportunityResource
+  /** What this client (and every client sharing its connection) has sent. */
+  stats(): ClientStats
+}
+
+/**
  * Mapping of lead-source records into plain lead objects, to pass to
  * `LeadSchema.validate`.
  */
@@ -177,6 +217,22 @@ export declare class LeadSchema {
    * message, violations } }`; a bad line does not stop the others.
    */
   validateJsonl(jsonl: string | Buffer): Array<{ line: number, lead?: Record<string, unknown>, dedupeKey?: string, error?: { code: string, message: string, violations: Violation[] } }>
+}
+
+/** Syncs leads into HaloPSA through a `HaloClient`. */
+export declare class LeadSync {
+  /**
+   * A sync over `client`. Leads are validated with `schema` (default the
+   * guide's). Throws `sync.invalid_option` for an option out of range.
+   */
+  constructor(client: HaloClient, options?: LeadSyncOptions | undefined | null, schema?: LeadSchema | undefined | null)
+  /**
+   * Syncs lead objects (as `LeadSchema.validate` returns them, or raw).
+   * Rejects with the lead's `lead.*` code and `index` when one is
+   * invalid (nothing is sent then), and with `sync.*` when the sync
+   * cannot run; single leads that fail are listed in `failed`.
+   */
+  sync(leads: Array<Record<string, unknown>>): Promise<SyncReport>
 }
 
 /**
@@ -265,6 +321,23 @@ export declare class OneTimeCodes {
   verify(account: string, code: string, now?: number | undefined | null): string
 }
 
+/** Opportunities (Halo's CRM leads), `/api/Opportunities`. */
+export declare class OpportunityResource {
+  /** Every matching record, read page by page. */
+  listAll(filters?: OpportunityFilters | undefined | null): Promise<Array<Record<string, any>>>
+  /** The record with `id`; rejects with `halo.not_found`. */
+  get(id: number): Promise<Record<string, any>>
+  /**
+   * Creates the records without an `id` and updates those with
+   * one, in one request; resolves to the records Halo sent back.
+   * A create whose outcome is unknown rejects with
+   * `halo.outcome_unknown` and is not retried.
+   */
+  upsert(records: Array<Record<string, any>>): Promise<Array<Record<string, any>>>
+  /** Deletes the record with `id`. */
+  delete(id: number): Promise<void>
+}
+
 /** A compiled RBAC policy. */
 export declare class Policy {
   /**
@@ -346,6 +419,48 @@ export declare class Rule {
   get burst(): number
 }
 
+/** A running HaloPSA simulator on `127.0.0.1`. */
+export declare class Sandbox {
+  /**
+   * Starts serving on a loopback port; rejects with `sandbox.bind` when
+   * the port cannot be bound.
+   */
+  static start(options?: SandboxOptions | undefined | null): Promise<Sandbox>
+  /** The base URL, `http://127.0.0.1:<port>`. */
+  get baseUrl(): string
+  /**
+   * Applies `fault` to the next `times` (default 1) resource requests,
+   * after any already queued.
+   */
+  inject(fault: FaultSpec, times?: number | undefined | null): void
+  /** Draws faults at random for every later request, or stops with `null`. */
+  setFaultPlan(plan?: FaultPlanOptions | undefined | null): void
+  /** Drops every queued fault and the fault plan. */
+  clearFaults(): void
+  /** Expires every token issued so far. */
+  expireTokens(): void
+  /**
+   * The stored records of `resource` (`'Client'`, `'Users'`,
+   * `'Opportunities'`, ...; case-insensitive), in id order; empty for an
+   * unknown resource.
+   */
+  records(resource: string): Array<Record<string, any>>
+  /**
+   * Requests served for `method` and route template `route`
+   * (`'/api/Opportunities'`), whatever their status.
+   */
+  requestCount(method: string, route: string): number
+  /** Every request served so far, by method, route template and status. */
+  requests(): Array<RequestCount>
+  /** Token requests that were granted. */
+  tokensIssued(): number
+  /**
+   * Stops serving; later calls on it throw. Resolves at once when it is
+   * already stopped.
+   */
+  stop(): Promise<void>
+}
+
 /**
  * A data key per data subject, wrapped by the keyring; `forget` destroys
  * it, so every envelope of that subject becomes unreadable.
@@ -408,6 +523,23 @@ export declare class Totp {
   verify(account: string, code: string, store: MemoryOtpStore, now?: number | undefined | null): void
   /** The `otpauth://` URI for authenticator apps (contains the secret). */
   provisioningUri(issuer: string, account: string): string
+}
+
+/** Contacts, `/api/Users`. */
+export declare class UserResource {
+  /** Every matching record, read page by page. */
+  listAll(filters?: UserFilters | undefined | null): Promise<Array<Record<string, any>>>
+  /** The record with `id`; rejects with `halo.not_found`. */
+  get(id: number): Promise<Record<string, any>>
+  /**
+   * Creates the records without an `id` and updates those with
+   * one, in one request; resolves to the records Halo sent back.
+   * A create whose outcome is unknown rejects with
+   * `halo.outcome_unknown` and is not retried.
+   */
+  upsert(records: Array<Record<string, any>>): Promise<Array<Record<string, any>>>
+  /** Deletes the record with `id`. */
+  delete(id: number): Promise<void>
 }
 
 /** A token that passed validation. */
@@ -517,6 +649,28 @@ export interface BasicCredentials {
   password: string
 }
 
+/** Filters of `client.clients.listAll`. */
+export interface ClientFilters {
+  /** Rows per page, 1 to 100. Default 100. */
+  pageSize?: number
+  /** Stop after this many rows. Default: no limit. */
+  maxRows?: number
+  /** `search`: free-text search. */
+  search?: string
+  /** `order`: the field to sort by. */
+  order?: string
+  /** `orderdesc`: sort descending. */
+  orderDesc?: boolean
+  /** `includeactive`. */
+  includeActive?: boolean
+  /** `includeinactive`. */
+  includeInactive?: boolean
+  /** `lastupdatefromdate` (ISO 8601). */
+  lastUpdatedFrom?: string
+  /** `domain`: clients whose domain matches. */
+  domain?: string
+}
+
 /** Who made a request. */
 export interface ClientInfo {
   /** The client's address (see `clientIp`). Default: unknown. */
@@ -531,6 +685,17 @@ export interface ClientInfo {
  * proxy networks (CIDR).
  */
 export declare function clientIp(remote: string, headers: Array<Array<string>>, trusted: Array<string>, header?: string | undefined | null): string
+
+/** What a client has sent so far. */
+export interface ClientStats {
+  /** API requests, each attempt counted (token requests excluded). */
+  requests: number
+  /**
+   * Attempts that repeated an earlier one (429, 5xx, broken connection,
+   * refused token).
+   */
+  retries: number
+}
 
 /** The answer of `Policy.decide`. */
 export interface Decision {
@@ -550,6 +715,48 @@ export interface Detection {
   start: number
   /** End index in the JavaScript string (UTF-16 code units). */
   end: number
+}
+
+/**
+ * Faults drawn at random: each request without a queued fault starts one
+ * with probability `chance`, picked evenly from `faults`; or, with
+ * `mixedEvery`, the core's mix (500, 503, resets, 429 storms, token
+ * expiry, commit-then-lose) starting on one request in `mixedEvery`.
+ */
+export interface FaultPlanOptions {
+  /** The generator's seed: the same plan replays the same faults. */
+  seed: number
+  /** The chance, from 0 to 1, that a request starts a fault. */
+  chance?: number
+  /** The faults to draw from. */
+  faults?: Array<PlannedFault>
+  /** Use the core's mix, starting on one request in this many. */
+  mixedEvery?: number
+}
+
+/** A fault for the next resource requests. */
+export interface FaultSpec {
+  /**
+   * `status` (answer `status` with `body` without handling the request),
+   * `reset` (break the connection, nothing applied), `delay` (wait
+   * `delayMs`, then handle), `commit_then_lose` (apply, then break the
+   * connection) or `expire_tokens` (expire every token, then handle).
+   */
+  kind: string
+  /**
+   * The HTTP status of a `status` fault (200 sends an error body with
+   * success).
+   */
+  status?: number
+  /**
+   * The body of a `status` fault, sent as JSON when it parses as JSON.
+   * Default empty.
+   */
+  body?: string
+  /** A `Retry-After` in seconds for a `status` fault. */
+  retryAfter?: number
+  /** The wait of a `delay` fault. */
+  delayMs?: number
 }
 
 /** A finding of `Config.posture()`. */
@@ -580,6 +787,44 @@ export interface Grant {
   permission: string
 }
 
+/**
+ * Settings of a `HaloClient`. Only `baseUrl`, `clientId` and
+ * `clientSecret` are required.
+ */
+export interface HaloClientOptions {
+  /**
+   * The tenant's base URL (`https://acme.halopsa.com`); `https` except
+   * on a loopback address.
+   */
+  baseUrl: string
+  /** The application's client id. */
+  clientId: string
+  /** The application's client secret. */
+  clientSecret: string
+  /** Sent as `?tenant=` to the token endpoint. Default: none. */
+  tenant?: string
+  /** The space-separated scopes requested. Default `all`. */
+  scope?: string
+  /** Ask `/api/authinfo` for the token endpoint first. Default `true`. */
+  discoverAuth?: boolean
+  /** The timeout of one attempt. Default 70 000 ms. */
+  timeoutMs?: number
+  /** The connect timeout. Default 10 000 ms. */
+  connectTimeoutMs?: number
+  /** The `User-Agent`. Default `halo-core/<version>`. */
+  userAgent?: string
+  /** The client-side budget. Default 500 requests per 180 000 ms. */
+  rateLimit?: RateLimitOptions
+  /** Sends without a client-side budget (Halo's own 429s still apply). */
+  withoutRateLimit?: boolean
+  /** The retry policy; see `RetryOptions` for the defaults. */
+  retry?: RetryOptions
+  /** How long before expiry a token is renewed. Default 120 000 ms. */
+  renewBeforeExpiryMs?: number
+  /** The lowest TLS version, `'1.2'` (default) or `'1.3'`. */
+  minTlsVersion?: string
+}
+
 /** A newly issued API key, shown once. */
 export interface IssuedKey {
   /** The key id (not secret). */
@@ -605,12 +850,72 @@ export interface LeadSchemaOptions {
   maxJsonBytes?: number
 }
 
+/** Settings of a `LeadSync`; each left out keeps the core's default. */
+export interface LeadSyncOptions {
+  /** Find or create a Client per company and link it. Default `false`. */
+  clients?: boolean
+  /** Find or create a contact per lead and link it. Default `false`. */
+  users?: boolean
+  /** Records per `POST`, 1 to 100. Default 50. */
+  batchSize?: number
+  /** Requests in flight, 1 to 64. Default 4. */
+  concurrency?: number
+  /**
+   * How existing records are found: `'auto'` (default: counts first and
+   * reads everything when that is cheaper), `'per_lead'` or `'snapshot'`.
+   */
+  lookup?: string
+  /** Rounds of looking up creates whose outcome is unknown. Default 3. */
+  reconcileRounds?: number
+  /** The actor named in audit events. Default `lead-sync`. */
+  actor?: string
+}
+
 /** What `MfaPolicy.requirement` asks of an account. */
 export interface MfaRequirement {
   /** `not_required`, `required` or `in_grace`. */
   kind: string
   /** When the grace period ends (Unix seconds), for `in_grace`. */
   until?: number
+}
+
+/** Filters of `client.opportunities.listAll`. */
+export interface OpportunityFilters {
+  /** Rows per page, 1 to 100. Default 100. */
+  pageSize?: number
+  /** Stop after this many rows. Default: no limit. */
+  maxRows?: number
+  /** `search`: free-text search. */
+  search?: string
+  /** `order`: the field to sort by. */
+  order?: string
+  /** `orderdesc`: sort descending. */
+  orderDesc?: boolean
+  /** `includeactive`. */
+  includeActive?: boolean
+  /** `includeinactive`. */
+  includeInactive?: boolean
+  /** `lastupdatefromdate` (ISO 8601). */
+  lastUpdatedFrom?: string
+  /** `client_id`: opportunities of this client. */
+  clientId?: number
+  /** `search_oppemailaddress`: by the prospect's email address. */
+  searchOppemailaddress?: string
+  /** `search_oppcompanyname`: by the prospect's company name. */
+  searchOppcompanyname?: string
+  /** `open_only`: leave out closed opportunities. */
+  openOnly?: boolean
+}
+
+/**
+ * One entry of a fault plan: a fault and how many requests in a row it
+ * hits.
+ */
+export interface PlannedFault {
+  /** The fault. */
+  fault: FaultSpec
+  /** Requests in a row. Default 1. */
+  times?: number
 }
 
 /** One problem of a configuration document that did not load. */
@@ -700,12 +1005,87 @@ export interface RateLimiterOptions {
   failureMode?: string
 }
 
+/** A client-side request budget: at most `requests` in any rolling `perMs`. */
+export interface RateLimitOptions {
+  /** Requests allowed in one window (Halo's fair use: 500). */
+  requests: number
+  /** The rolling window in milliseconds (Halo's fair use: 180 000). */
+  perMs: number
+}
+
+/** How often one route answered with one status. */
+export interface RequestCount {
+  /** The HTTP method. */
+  method: string
+  /** The route template, such as `/api/Client/{id}`. */
+  route: string
+  /** The status sent; 0 for a broken connection. */
+  status: number
+  /** How many times. */
+  count: number
+}
+
+/**
+ * How failed requests are retried; each field left out keeps the core's
+ * default. Creates that may have been applied are never retried.
+ */
+export interface RetryOptions {
+  /** Attempts in total, the first included. Default 5; 1 disables retries. */
+  maxAttempts?: number
+  /** The first backoff delay, doubled on each retry. Default 2 000 ms. */
+  baseDelayMs?: number
+  /** The longest backoff delay. Default 60 000 ms. */
+  maxDelayMs?: number
+  /** The longest `Retry-After` honoured. Default 300 000 ms. */
+  maxRetryAfterMs?: number
+}
+
 /** One role given to the `Policy` constructor. */
 export interface RoleSpec {
   /** Dotted permission names, `prefix.*` or `*`. Default: none. */
   permissions?: Array<string>
   /** Roles whose permissions this role also has. Default: none. */
   inherits?: Array<string>
+}
+
+/**
+ * Settings of a client made by `HaloClient.forSandbox`; it has the
+ * sandbox's URL and credentials and no client-side budget.
+ */
+export interface SandboxClientOptions {
+  /** The retry policy; see `RetryOptions` for the defaults. */
+  retry?: RetryOptions
+  /** A client-side budget. Default: none. */
+  rateLimit?: RateLimitOptions
+  /** The timeout of one attempt. Default 70 000 ms. */
+  timeoutMs?: number
+}
+
+/** How the sandbox behaves; each field left out keeps the core's default. */
+export interface SandboxOptions {
+  /** The client id accepted. Default `sandbox-client`. */
+  clientId?: string
+  /** The client secret accepted. Default `sandbox-secret`. */
+  clientSecret?: string
+  /** The tenant required as `?tenant=`. Default: none. */
+  tenant?: string
+  /** How long tokens live. Default 3 600 000 ms. */
+  tokenLifetimeMs?: number
+  /** Rows without paging, and the page size when none is asked. Default 50. */
+  defaultPageSize?: number
+  /** The most rows a page holds. Default 100. */
+  maxPageSize?: number
+  /**
+   * A rolling limit over resource requests, answered with 429. Default:
+   * none.
+   */
+  rateLimit?: RateLimitOptions
+  /** Whether 429s carry `Retry-After`. Default `true`. */
+  sendRetryAfter?: boolean
+  /** Whether `/api/authinfo` answers. Default `true`. */
+  discovery?: boolean
+  /** The loopback port; 0 picks a free one. Default 0. */
+  port?: number
 }
 
 /** A signature method: one scheme and its active secrets. */
@@ -723,6 +1103,52 @@ export interface SignatureOptions {
   timestampHeader?: string
   /** `generic` only: `hex` (default) or `base64`. */
   encoding?: string
+}
+
+/** A lead that could not be synced: its input index and a stable code. */
+export interface SyncFailure {
+  /** The lead's index in the input array. */
+  index: number
+  /**
+   * A `halo.*` code, or `halo.outcome_unknown` when a create could not
+   * be confirmed either way.
+   */
+  code: string
+}
+
+/** What one `sync` did. It holds counts and input indices, never lead data. */
+export interface SyncReport {
+  /** Leads in the input. */
+  received: number
+  /** Opportunities created. */
+  created: number
+  /** Existing opportunities whose contact fields were updated. */
+  updated: number
+  /** Existing opportunities that already held the lead's values. */
+  unchanged: number
+  /** Leads now in HaloPSA: created, updated or unchanged. */
+  synced: number
+  /** Input indices of leads whose de-duplication key appeared earlier. */
+  duplicates: Array<number>
+  /** Leads that could not be synced. */
+  failed: Array<SyncFailure>
+  /** Clients created (option `clients`). */
+  clientsCreated: number
+  /** Contacts created (option `users`). */
+  usersCreated: number
+  /** Audit events that could not be written. */
+  auditFailures: number
+  /** Creates whose unknown outcome was settled by looking them up. */
+  reconciled: number
+  /** API requests sent by the client during the sync, retries included. */
+  requests: number
+  /**
+   * Of those, repeats after a 429, a 5xx, a broken connection or an
+   * expired token.
+   */
+  retries: number
+  /** Wall time in milliseconds. */
+  elapsedMs: number
 }
 
 /** Options of `TokenValidator.fromJwks`. */
@@ -749,6 +1175,32 @@ export interface TotpOptions {
   maxFailures?: number
   /** Lockout in seconds. Default 300. */
   lockout?: number
+}
+
+/** Filters of `client.users.listAll`. */
+export interface UserFilters {
+  /** Rows per page, 1 to 100. Default 100. */
+  pageSize?: number
+  /** Stop after this many rows. Default: no limit. */
+  maxRows?: number
+  /** `search`: free-text search. */
+  search?: string
+  /** `order`: the field to sort by. */
+  order?: string
+  /** `orderdesc`: sort descending. */
+  orderDesc?: boolean
+  /** `includeactive`. */
+  includeActive?: boolean
+  /** `includeinactive`. */
+  includeInactive?: boolean
+  /** `lastupdatefromdate` (ISO 8601). */
+  lastUpdatedFrom?: string
+  /** `client_id`: contacts of this client. */
+  clientId?: number
+  /** `site_id`: contacts of this site. */
+  siteId?: number
+  /** `search_phonenumbers`: let `search` match phone numbers too. */
+  searchPhonenumbers?: boolean
 }
 
 /** A key that passed `ApiKeyStore.verify`. */

@@ -1,7 +1,9 @@
 //! Core errors thrown as JavaScript `Error` objects with a stable `code`.
 
-use napi::bindgen_prelude::JsObjectValue;
-use napi::{Env, Error, Status};
+use std::future::Future;
+
+use napi::bindgen_prelude::{JsObjectValue, PromiseRaw, ToNapiValue};
+use napi::{Env, Error, JsValue, Status};
 
 use crate::config::Problem;
 use crate::lead::Violation;
@@ -36,6 +38,18 @@ pub(crate) fn throw_ratelimit_error(env: &Env, err: &halo_core::RateLimitError) 
     throw_coded(env, err.code(), &err.to_string(), None)
 }
 
+/// Throws a core HaloPSA client error as an `Error` whose `code` is the
+/// core's code (`halo.config`, ...).
+pub(crate) fn throw_halo_error(env: &Env, err: &halo_core::HaloError) -> Error {
+    throw_coded(env, err.code(), &err.to_string(), None)
+}
+
+/// Throws a core sync error as an `Error` whose `code` is the core's code
+/// (`sync.invalid_option`, ...).
+pub(crate) fn throw_sync_error(env: &Env, err: &halo_core::sync::SyncError) -> Error {
+    throw_coded(env, err.code(), &err.to_string(), None)
+}
+
 /// Throws an `Error` for a bad argument, with the code `invalid_argument`.
 pub(crate) fn throw_invalid_argument(env: &Env, message: &str) -> Error {
     throw_coded(env, "invalid_argument", message, None)
@@ -65,6 +79,78 @@ pub(crate) fn throw_lead_error(env: &Env, err: &halo_core::lead::LeadError) -> E
             object.set_named_property("field", field)?;
         }
         Ok(())
+    })
+}
+
+/// Why a Promise of the binding is rejected: the core's stable code and its
+/// message, which never carries secrets or a lead's data.
+#[derive(Debug)]
+pub(crate) struct Rejection {
+    code: String,
+    message: String,
+    index: Option<usize>,
+}
+
+impl Rejection {
+    /// A rejection with `code` and `message`.
+    pub(crate) fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            code: code.into(),
+            message: message.into(),
+            index: None,
+        }
+    }
+
+    /// The same rejection naming the input position it is about.
+    pub(crate) fn at(mut self, index: usize) -> Self {
+        self.index = Some(index);
+        self
+    }
+}
+
+impl From<halo_core::HaloError> for Rejection {
+    fn from(err: halo_core::HaloError) -> Self {
+        Self::new(err.code(), err.to_string())
+    }
+}
+
+/// Runs `future` on the binding's async runtime and returns a Promise of
+/// `convert`'s value, rejected with an `Error` whose `code` (and `index`,
+/// when the rejection names one) comes from the `Rejection`.
+pub(crate) fn promise<'env, T, V, F, C>(
+    env: &'env Env,
+    future: F,
+    convert: C,
+) -> napi::Result<PromiseRaw<'env, V>>
+where
+    T: Send + 'static,
+    V: ToNapiValue,
+    F: Future<Output = Result<T, Rejection>> + Send + 'static,
+    C: FnOnce(&Env, T) -> napi::Result<V> + 'static,
+{
+    env.spawn_future_with_callback(async move { Ok(future.await) }, move |env, outcome| {
+        match outcome {
+            Ok(value) => convert(env, value),
+            Err(rejection) => Err(rejection_error(env, &rejection)),
+        }
+    })
+}
+
+/// The `Error` object of a rejection, as a napi error that carries it.
+fn rejection_error(env: &Env, rejection: &Rejection) -> Error {
+    let message = rejection.message.as_str();
+    let built = env
+        .create_error(Error::new(Status::GenericFailure, message))
+        .and_then(|mut object| {
+            object.set_named_property("code", rejection.code.as_str())?;
+            if let Some(index) = rejection.index {
+                object.set_named_property("index", index as u32)?;
+            }
+            Ok(Error::from(object.to_unknown()))
+        });
+    built.unwrap_or_else(|_| {
+        let text = format!("{}: {message}", rejection.code);
+        Error::new(Status::GenericFailure, text)
     })
 }
 

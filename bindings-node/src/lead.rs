@@ -71,6 +71,13 @@ fn schema_error(env: &Env, field: &'static str, message: &'static str) -> napi::
     throw_lead_error(env, &LeadError::Schema { field, message })
 }
 
+impl LeadSchema {
+    /// The core schema.
+    pub(crate) fn inner(&self) -> &core::LeadSchema {
+        &self.inner
+    }
+}
+
 #[napi]
 impl LeadSchema {
     /// A schema from the guide's, changed by `options`. Throws

@@ -7,9 +7,12 @@ mod access;
 mod config;
 mod crypto;
 mod errors;
+mod halo;
 mod lead;
 mod masking;
 mod ratelimit;
+mod sandbox;
+mod sync;
 mod webhook;
 
 pub use ratelimit::client_ip;
