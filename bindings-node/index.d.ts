@@ -29,6 +29,36 @@ export declare class ApiKeyStore {
 }
 
 /**
+ * The tamper-evident audit trail: events masked, then appended to JSON
+ * Lines segment files under one HMAC-SHA256 chain.
+ */
+export declare class AuditLog {
+  /**
+   * A file log in `options.dir`; throws `audit.invalid_chain_key` for a bad
+   * chain key and `audit.io` when the directory cannot be used.
+   */
+  constructor(options: AuditLogOptions)
+  /**
+   * The log of `security.auditing` in `dir`: its events, masking,
+   * encryption and retention. Secret references resolve from `secrets`
+   * (variable name to value) when given, else the environment and files.
+   */
+  static fromConfig(config: Config, dir: string, secrets?: Record<string, string> | undefined | null): AuditLog
+  /**
+   * Records an event; returns its sequence number, or `null` when the
+   * configuration turns such events off.
+   */
+  record(event: AuditEventInput): number | null
+  /** Writes out and syncs whatever the fsync policy left pending. */
+  flush(): void
+  /**
+   * Removes the segments whose every entry is older than the retention
+   * at `now` (RFC 3339, default now), and records the pruning.
+   */
+  prune(now?: string | undefined | null): AuditPruned
+}
+
+/**
  * Keyed, truncated HMAC-SHA256 of normalised values, for equality search
  * over encrypted emails and phones. Deterministic: it reveals which records
  * share a value.
@@ -86,6 +116,29 @@ export declare class Config {
   posture(): Array<Finding>
 }
 
+/**
+ * Consent grants and withdrawals per subject, in memory or in a JSON
+ * Lines file (not encrypted: use pseudonymous subject ids).
+ */
+export declare class ConsentLedger {
+  /**
+   * The purposes of `compliance.gdpr.consent_management` in `config`
+   * (default: `marketing`, `profiling`, `data_sharing`, all required),
+   * kept in the file at `path` (read back first) or in memory.
+   */
+  static fromConfig(config?: Config | undefined | null, path?: string | undefined | null): ConsentLedger
+  /** Records a grant (written and synced first with a file). */
+  grant(subject: string, purpose: string, at: string, source: string): void
+  /** Records a withdrawal. */
+  withdraw(subject: string, purpose: string, at: string, source: string): void
+  /** Whether `subject` had consented to `purpose` at `at` (default now). */
+  hasConsent(subject: string, purpose: string, at?: string | undefined | null): boolean
+  /** The required purposes `subject` lacked consent for at `at`. */
+  missingRequired(subject: string, at?: string | undefined | null): Array<string>
+  /** Every change recorded for `subject`, oldest first. */
+  history(subject: string): Array<ConsentChange>
+}
+
 /** How CSV columns map onto lead fields. */
 export declare class CsvMapping {
   /**
@@ -99,6 +152,24 @@ export declare class CsvMapping {
    * `lead.source_field_missing` when the header lacks a required column.
    */
   read(csv: string | Buffer): Array<{ line: number, lead?: Record<string, string>, error?: { code: string, message: string, field?: string } }>
+}
+
+/** Writes a subject's data as a JSON or CSV document. */
+export declare class Exporter {
+  /** An exporter allowing `formats` (`'json'`, `'csv'`). */
+  constructor(formats: Array<string>)
+  /**
+   * The exporter of `compliance.gdpr.data_portability` (default: JSON
+   * and CSV enabled).
+   */
+  static fromConfig(config?: Config | undefined | null): Exporter
+  /**
+   * The document for `subject` holding `records` and, with `ledger`, the
+   * subject's consent history. CSV cells that a spreadsheet would run as
+   * a formula are neutralised. Throws `compliance.format_disabled`,
+   * `compliance.portability_disabled` or `compliance.column_collision`.
+   */
+  export(subject: string, records: Array<any>, formatName: 'json' | 'csv', ledger?: ConsentLedger | undefined | null): string
 }
 
 /**
@@ -223,9 +294,10 @@ export declare class LeadSchema {
 export declare class LeadSync {
   /**
    * A sync over `client`. Leads are validated with `schema` (default the
-   * guide's). Throws `sync.invalid_option` for an option out of range.
+   * guide's); with `audit`, one `data_access`/`write` event per distinct
+   * lead is recorded (input index, result and id; no lead data). Throws `sync.invalid_option` for an option out of range.
    */
-  constructor(client: HaloClient, options?: LeadSyncOptions | undefined | null, schema?: LeadSchema | undefined | null)
+  constructor(client: HaloClient, options?: LeadSyncOptions | undefined | null, schema?: LeadSchema | undefined | null, audit?: AuditLog | undefined | null)
   /**
    * Syncs lead objects (as `LeadSchema.validate` returns them, or raw).
    * Rejects with the lead's `lead.*` code and `index` when one is
@@ -393,6 +465,28 @@ export declare class RecoveryCodes {
   redeem(code: string): void
   /** How many codes are left. */
   remaining(): number
+}
+
+/** Retention periods per entity, with legal holds kept in memory. */
+export declare class RetentionPolicy {
+  /**
+   * The periods of `compliance` in `config` (default: the guide's:
+   * leads and prospects 7 years, opportunities 10).
+   */
+  static fromConfig(config?: Config | undefined | null): RetentionPolicy
+  /** The entities with a period, in name order. */
+  get entities(): Array<string>
+  /**
+   * When a record of `entity` created at `createdAt` expires, holds
+   * ignored; throws `compliance.unknown_entity`.
+   */
+  expiresAt(entity: string, createdAt: string): string
+  /** Where record `recordId` of `entity` stands at `now` (default now). */
+  isExpired(entity: string, recordId: string, createdAt: string, now?: string | undefined | null): ExpiryReport
+  /** Places a legal hold on `recordId`; returns whether one was replaced. */
+  placeHold(recordId: string, reason: string): boolean
+  /** Releases the hold on `recordId`; returns whether there was one. */
+  releaseHold(recordId: string): boolean
 }
 
 /**
@@ -641,6 +735,97 @@ export declare class WebhookVerifier {
   get providerNames(): Array<string>
 }
 
+/** Where a chain first breaks. */
+export interface AuditDamage {
+  /**
+   * `edited`, `deleted`, `inserted`, `reordered`, `truncated` or
+   * `torn_line`.
+   */
+  kind: string
+  /** The file inside the log directory. */
+  file: string
+  /** The 1-based line; 0 for the file as a whole. */
+  line: number
+  /** The sequence number expected there, when there is one. */
+  seq?: number
+}
+
+/** An event to record; only `category` and `action` are required. */
+export interface AuditEventInput {
+  /** `authentication`, `data_access`, `configuration_change` or `security`. */
+  category: string
+  /**
+   * A built-in action (`login_attempt`, `login_failed`,
+   * `password_changed`, `read`, `write`, `export`, `config_update`,
+   * `permission_change`, `erase`, `prune`) or a custom name of `a-z`,
+   * `0-9`, `_`, `.` and `-`.
+   */
+  action: string
+  /** `success`, `failure` or `denied`. */
+  outcome?: string
+  /** Who did it: a user or service id, written as given. */
+  actor?: string
+  /** What it was done to (`opportunity/42`), written as given. */
+  resource?: string
+  /** The client's IP address. */
+  sourceIp?: string
+  /** The client's `User-Agent`. */
+  userAgent?: string
+  /** Anything else; masked before it is written. */
+  details?: Record<string, any>
+  /** When it happened (RFC 3339). Default now. */
+  time?: string
+}
+
+/** Where and how a file audit log is written. */
+export interface AuditLogOptions {
+  /** The log directory (created when missing). One writer per directory. */
+  dir: string
+  /**
+   * The chain key: 32 bytes in standard base64. Keep it apart from the
+   * log: whoever holds it can rewrite the chain.
+   */
+  chainKey: string
+  /**
+   * `'every_entry'` (default: a recorded entry survives a crash),
+   * `'never'`, or a number n for every n entries.
+   */
+  fsync?: 'every_entry' | 'never' | number
+  /** The size at which a segment file is closed. Default 64 MiB. */
+  maxSegmentBytes?: number
+  /**
+   * How long entries are kept by `prune`, as a period such as
+   * `'7_years'` or `'90_days'`. Default 7 years.
+   */
+  retention?: string
+}
+
+/** What `prune` removed. */
+export interface AuditPruned {
+  /** Segment files removed. */
+  segments: number
+  /** The last sequence number removed, when any entry was. */
+  throughSeq?: number
+}
+
+/** What `verifyAudit` found. */
+export interface AuditVerifyReport {
+  /** No damage found. */
+  intact: boolean
+  /** Segment files checked. */
+  segments: number
+  /** Entries whose MAC and link were checked. */
+  entries: number
+  /** The first sequence number kept. */
+  firstSeq?: number
+  /** The last sequence number found. */
+  lastSeq?: number
+  /** Intact entries written after the head checkpoint was last replaced. */
+  unanchored: number
+  /** The first damage, if any. */
+  damage?: AuditDamage
+}
+
 /** HTTP Basic credentials. */
 export interface BasicCredentials {
   /** The user name. */
@@ -697,6 +882,20 @@ export interface ClientStats {
   retries: number
 }
 
+/** One grant or withdrawal of consent. */
+export interface ConsentChange {
+  /** The subject's (pseudonymous) id. */
+  subject: string
+  /** The purpose. */
+  purpose: string
+  /** `grant` or `withdraw`. */
+  action: string
+  /** When (RFC 3339). */
+  at: string
+  /** Where it was captured (`web_form`). */
+  source: string
+}
+
 /** The answer of `Policy.decide`. */
 export interface Decision {
   /** Whether the permission is granted. */
@@ -715,6 +914,38 @@ export interface Detection {
   start: number
   /** End index in the JavaScript string (UTF-16 code units). */
   end: number
+}
+
+/**
+ * Destroys `subject`'s data key in `keys` (every envelope of the subject
+ * becomes unreadable) and, with `audit`, records the erasure. Throws
+ * `compliance.erasure_failed` or `compliance.audit_failed`.
+ */
+export declare function eraseSubject(keys: SubjectKeys, subject: string, actor: string, at?: string | undefined | null, audit?: AuditLog | undefined | null): ErasureReport
+
+/** What `eraseSubject` did. */
+export interface ErasureReport {
+  /** The subject erased. */
+  subject: string
+  /** Who asked. */
+  actor: string
+  /**
+   * Whether a key was destroyed (false when there was none: a repeated
+   * request is harmless).
+   */
+  keyDestroyed: boolean
+  /** When (RFC 3339). */
+  erasedAt: string
+}
+
+/** Where a record stands against its retention period. */
+export interface ExpiryReport {
+  /** `retained`, `expired` or `held`. */
+  status: string
+  /** When the period ends or ended (RFC 3339). */
+  expiresAt: string
+  /** The legal hold's reason, for `held`. */
+  reason?: string
 }
 
 /**
@@ -879,6 +1110,12 @@ export interface MfaRequirement {
   until?: number
 }
 
+/**
+ * The cell as written to a CSV export: a leading `'` before `=`, `+`,
+ * `-`, `@`, tab or carriage return (OWASP "CSV Injection").
+ */
+export declare function neutraliseCell(cell: string): string
+
 /** Filters of `client.opportunities.listAll`. */
 export interface OpportunityFilters {
   /** Rows per page, 1 to 100. Default 100. */
@@ -1012,6 +1249,13 @@ export interface RateLimitOptions {
   /** The rolling window in milliseconds (Halo's fair use: 180 000). */
   perMs: number
 }
+
+/**
+ * The entries of a verified log as `{ seq, event }`, events as written
+ * (details of an encrypted log left out). Throws `audit.chain_broken`
+ * (or the code of the damage) when the log is not intact.
+ */
+export declare function readAudit(dir: string, chainKey: string): Array<{ seq: number, event: Record<string, unknown> }>
 
 /** How often one route answered with one status. */
 export interface RequestCount {
@@ -1229,6 +1473,14 @@ export interface VerifierOptions {
    */
   dangerousWithoutReplayGuard?: boolean
 }
+
+/**
+ * Checks the log in `dir` with its chain key (standard base64): every
+ * MAC and link, the segments' order and the head checkpoint. Damage is
+ * reported, not thrown; throws `audit.no_log`, `audit.io` or
+ * `audit.invalid_chain_key`.
+ */
+export declare function verifyAudit(dir: string, chainKey: string): AuditVerifyReport
 
 /** Where a delivery came from and when it is checked. */
 export interface VerifyOptions {

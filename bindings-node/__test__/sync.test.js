@@ -4,7 +4,11 @@
 const test = require('node:test')
 const assert = require('node:assert/strict')
 
-const { HaloClient, LeadSchema, LeadSync, Sandbox } = require('..')
+const fs = require('node:fs')
+const os = require('node:os')
+const path = require('node:path')
+
+const { AuditLog, HaloClient, LeadSchema, LeadSync, Sandbox, readAudit, verifyAudit } = require('..')
 
 const RETRY = { retry: { maxAttempts: 12, baseDelayMs: 1, maxDelayMs: 5 } }
 
@@ -102,6 +106,31 @@ test('invalid leads and options are refused before anything is sent', async () =
     assert.equal(sandbox.requests().length, 0)
     const report = await sync.sync([{ ...lead(5), utm_source: 'ad' }])
     assert.equal(report.created, 1)
+  } finally {
+    await sandbox.stop()
+  }
+})
+
+test('with an audit log, one event per distinct lead names index, result and id only', async () => {
+  const sandbox = await Sandbox.start()
+  try {
+    const key = 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8='
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'halo-core-sync-audit-'))
+    const audit = new AuditLog({ dir, chainKey: key })
+    const sync = new LeadSync(HaloClient.forSandbox(sandbox), {}, undefined, audit)
+    const report = await sync.sync([lead(0), lead(1), lead(0)])
+    assert.deepEqual(report.duplicates, [2])
+    audit.flush()
+    assert.equal(verifyAudit(dir, key).intact, true)
+    const events = readAudit(dir, key).map((e) => e.event)
+    assert.equal(events.length, 2)
+    const ids = sandbox.records('Opportunities').map((o) => `opportunity/${o.id}`)
+    for (const event of events) {
+      assert.equal(event.action, 'write')
+      assert.equal(event.details.result, 'created')
+      assert.ok(ids.includes(event.resource))
+    }
+    assert.ok(!JSON.stringify(events).includes('example.com'))
   } finally {
     await sandbox.stop()
   }

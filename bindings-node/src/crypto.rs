@@ -216,6 +216,13 @@ impl BlindIndex {
     }
 }
 
+impl SubjectKeys {
+    /// The core subject keys.
+    pub(crate) fn inner(&self) -> &core::SubjectKeys {
+        &self.inner
+    }
+}
+
 #[napi]
 impl SubjectKeys {
     /// Subject keys wrapped by `keys`, kept in files under `storeDir`, or in

@@ -50,6 +50,18 @@ pub(crate) fn throw_sync_error(env: &Env, err: &halo_core::sync::SyncError) -> E
     throw_coded(env, err.code(), &err.to_string(), None)
 }
 
+/// Throws a core audit error as an `Error` whose `code` is the core's code
+/// (`audit.invalid_key`, `audit.io`, `audit.no_log`, ...).
+pub(crate) fn throw_audit_error(env: &Env, err: &halo_core::AuditError) -> Error {
+    throw_coded(env, err.code(), &err.to_string(), None)
+}
+
+/// Throws a core compliance error as an `Error` whose `code` is the core's
+/// code (`compliance.unknown_entity`, ...).
+pub(crate) fn throw_compliance_error(env: &Env, err: &halo_core::ComplianceError) -> Error {
+    throw_coded(env, err.code(), &err.to_string(), None)
+}
+
 /// Throws an `Error` for a bad argument, with the code `invalid_argument`.
 pub(crate) fn throw_invalid_argument(env: &Env, message: &str) -> Error {
     throw_coded(env, "invalid_argument", message, None)

@@ -4,6 +4,8 @@
 #![deny(clippy::all)]
 
 mod access;
+mod audit;
+mod compliance;
 mod config;
 mod crypto;
 mod errors;
@@ -15,4 +17,6 @@ mod sandbox;
 mod sync;
 mod webhook;
 
+pub use audit::{AuditDamage, AuditVerifyReport, read_audit, verify_audit};
+pub use compliance::{ErasureReport, erase_subject, neutralise_cell};
 pub use ratelimit::client_ip;

@@ -14,6 +14,7 @@ use napi::{Env, Result};
 use napi_derive::napi;
 use serde_json::Value;
 
+use crate::audit::AuditLog;
 use crate::errors::{Rejection, promise, throw_invalid_argument};
 use crate::halo::HaloClient;
 use crate::lead::LeadSchema;
@@ -96,20 +97,25 @@ pub struct LeadSync {
 #[napi]
 impl LeadSync {
     /// A sync over `client`. Leads are validated with `schema` (default the
-    /// guide's). Throws `sync.invalid_option` for an option out of range.
+    /// guide's); with `audit`, one `data_access`/`write` event per distinct
+    /// lead is recorded (input index, result and id; no lead data). Throws `sync.invalid_option` for an option out of range.
     #[napi(constructor)]
     pub fn new(
         env: Env,
         client: &HaloClient,
         options: Option<LeadSyncOptions>,
         schema: Option<&LeadSchema>,
+        audit: Option<&AuditLog>,
     ) -> Result<Self> {
         let options = core_options(options.unwrap_or_default())
             .map_err(|m| throw_invalid_argument(&env, m))?;
         if let Err(err) = options.validate() {
             return Err(crate::errors::throw_sync_error(&env, &err));
         }
-        let inner = core::LeadSync::new(client.inner().clone()).with_options(options);
+        let mut inner = core::LeadSync::new(client.inner().clone()).with_options(options);
+        if let Some(audit) = audit {
+            inner = inner.with_audit(audit.shared());
+        }
         Ok(Self {
             inner: Arc::new(inner),
             schema: schema.map_or_else(CoreSchema::default, |s| s.inner().clone()),
