@@ -68,9 +68,12 @@ pub(crate) fn throw_invalid_argument(env: &Env, message: &str) -> Error {
 }
 
 /// Throws a core webhook error as an `Error` whose `code` is the core's
-/// code (`webhook.signature_mismatch`, `webhook.replayed`, ...).
+/// code (`webhook.signature_mismatch`, `webhook.replayed`, ...) and whose
+/// `status` is the HTTP status to answer with.
 pub(crate) fn throw_webhook_error(env: &Env, err: &halo_core::WebhookError) -> Error {
-    throw_coded(env, err.code(), &err.to_string(), None)
+    throw_with(env, err.code(), &err.to_string(), |object| {
+        object.set_named_property("status", u32::from(err.http_status()))
+    })
 }
 
 /// Throws a core masking error as an `Error` whose `code` is the core's code.

@@ -110,6 +110,27 @@ impl WebhookError {
         }
     }
 
+    /// The HTTP status a receiver should answer a refused delivery with:
+    /// 400 for missing or malformed headers, 401 when the signature,
+    /// timestamp or credentials fail, 403 for a refused address or user
+    /// agent, 404 for an unknown provider, 409 for a replay, 413 for a body
+    /// over the limit, 500 for a verifier that is set up wrongly and 503
+    /// when the replay guard cannot be reached (the sender should retry).
+    pub fn http_status(&self) -> u16 {
+        match self {
+            Self::MissingHeader { .. } | Self::MalformedHeader { .. } => 400,
+            Self::TimestampOutOfTolerance { .. }
+            | Self::SignatureMismatch
+            | Self::CredentialsRejected => 401,
+            Self::IpNotAllowed | Self::UserAgentRejected => 403,
+            Self::UnknownProvider { .. } => 404,
+            Self::Replayed => 409,
+            Self::BodyTooLarge { .. } => 413,
+            Self::NoSecret | Self::InvalidSetting { .. } | Self::SecretUnavailable { .. } => 500,
+            Self::ReplayGuardUnavailable { .. } => 503,
+        }
+    }
+
     pub(crate) fn malformed(header: &str, reason: &'static str) -> Self {
         Self::MalformedHeader {
             header: header.to_owned(),

@@ -417,3 +417,31 @@ fn error_codes_are_stable() {
         );
     }
 }
+
+#[test]
+fn refusals_map_to_http_statuses() {
+    let verifier = WebhookVerifier::builder()
+        .default_provider(
+            Provider::new()
+                .signature(Signature::generic().secret(&secret()).unwrap())
+                .max_body_bytes(16),
+        )
+        .build();
+    let status = |headers: &[(String, String)], body: &[u8]| {
+        let request = WebhookRequest::from_pairs(headers, body);
+        verifier
+            .verify_at(&request, at(NOW))
+            .map_err(|e| e.http_status())
+    };
+    let body = b"{}";
+    let signed = generic_headers(body);
+    assert!(status(&signed, body).is_ok());
+    assert_eq!(status(&signed, body).unwrap_err(), 409, "replayed");
+    assert_eq!(status(&signed, b"{ }").unwrap_err(), 401, "signature");
+    assert_eq!(status(&[], body).unwrap_err(), 400, "no header");
+    let large = [b'x'; 17];
+    assert_eq!(status(&generic_headers(&large), &large).unwrap_err(), 413);
+    let named = WebhookRequest::from_pairs(&signed, body).provider("nobody");
+    let unknown = verifier.verify_at(&named, at(NOW)).unwrap_err();
+    assert_eq!(unknown.http_status(), 404);
+}
