@@ -35,9 +35,12 @@ export declare class ApiKeyStore {
 export declare class AuditLog {
   /**
    * A file log in `options.dir`; throws `audit.invalid_chain_key` for a bad
-   * chain key and `audit.io` when the directory cannot be used.
+   * chain key and `audit.io` when the directory cannot be used. With
+   * `config`, it records the events `security.auditing` turns on, masks
+   * details with the configuration's masker (its secrets resolved from
+   * `secrets`, else the environment) and keeps entries for its retention.
    */
-  constructor(options: AuditLogOptions)
+  constructor(options: AuditLogOptions, config?: Config | undefined | null, secrets?: Record<string, string> | undefined | null)
   /**
    * The log of `security.auditing` in `dir`: its events, masking,
    * encryption and retention. Secret references resolve from `secrets`
@@ -795,9 +798,16 @@ export interface AuditLogOptions {
   maxSegmentBytes?: number
   /**
    * How long entries are kept by `prune`, as a period such as
-   * `'7_years'` or `'90_days'`. Default 7 years.
+   * `'7_years'` or `'90_days'`. Default 7 years, or the configuration's.
    */
   retention?: string
+  /**
+   * Encrypts event details under these keys (key id to 32 bytes in
+   * standard base64). Default: details in clear.
+   */
+  encryptionKeys?: Record<string, string>
+  /** The key id that encrypts; may be left out with one key. */
+  encryptionPrimary?: string
 }
 
 /** What `prune` removed. */

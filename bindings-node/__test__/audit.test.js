@@ -151,3 +151,18 @@ for (const [id, c] of vectors.cases('audit')) {
     read.forEach((entry, i) => assert.deepEqual(entry.event, c.events[i].event))
   })
 }
+
+test('with encryption keys the details are sealed and a configuration filters events', () => {
+  const dir = tempDir()
+  const config = Config.fromJson(JSON.stringify({ security: { auditing: { events: { data_access: { read_operations: false } } } } }))
+  const log = new AuditLog({ dir, chainKey: KEY, encryptionKeys: { a1: OTHER_KEY } }, config)
+  assert.equal(log.record({ category: 'data_access', action: 'read', details: { note: 'skipped' } }), null)
+  assert.equal(log.record({ category: 'security', action: 'config_update', details: { changed: 'mfa-policy-7' } }), 1)
+  log.flush()
+  const text = fs.readFileSync(path.join(dir, SEGMENT), 'utf8')
+  assert.ok(!text.includes('mfa-policy-7') && !text.includes('skipped'))
+  assert.equal(verifyAudit(dir, KEY).entries, 1)
+  const [entry] = readAudit(dir, KEY)
+  assert.equal(entry.event.action, 'config_update')
+  assert.equal(entry.event.details, undefined, 'sealed details are not read back in clear')
+})

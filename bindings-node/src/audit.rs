@@ -38,8 +38,13 @@ pub struct AuditLogOptions {
     /// The size at which a segment file is closed. Default 64 MiB.
     pub max_segment_bytes: Option<i64>,
     /// How long entries are kept by `prune`, as a period such as
-    /// `'7_years'` or `'90_days'`. Default 7 years.
+    /// `'7_years'` or `'90_days'`. Default 7 years, or the configuration's.
     pub retention: Option<String>,
+    /// Encrypts event details under these keys (key id to 32 bytes in
+    /// standard base64). Default: details in clear.
+    pub encryption_keys: Option<HashMap<String, String>>,
+    /// The key id that encrypts; may be left out with one key.
+    pub encryption_primary: Option<String>,
 }
 
 /// An event to record; only `category` and `action` are required.
@@ -132,9 +137,17 @@ impl AuditLog {
 #[napi]
 impl AuditLog {
     /// A file log in `options.dir`; throws `audit.invalid_chain_key` for a bad
-    /// chain key and `audit.io` when the directory cannot be used.
+    /// chain key and `audit.io` when the directory cannot be used. With
+    /// `config`, it records the events `security.auditing` turns on, masks
+    /// details with the configuration's masker (its secrets resolved from
+    /// `secrets`, else the environment) and keeps entries for its retention.
     #[napi(constructor)]
-    pub fn new(env: Env, options: AuditLogOptions) -> Result<Self> {
+    pub fn new(
+        env: Env,
+        options: AuditLogOptions,
+        config: Option<&Config>,
+        secrets: Option<HashMap<String, String>>,
+    ) -> Result<Self> {
         let key = ChainKey::from_base64(&options.chain_key);
         let key = key.map_err(|e| throw_audit_error(&env, &e))?;
         let mut sink = FileSink::builder(&options.dir, key);
@@ -158,7 +171,22 @@ impl AuditLog {
                 .map_err(|_| throw_invalid_argument(&env, "maxSegmentBytes is negative"))?;
             sink = sink.max_segment_bytes(bytes);
         }
+        if let Some(keys) = options.encryption_keys {
+            let keyring = crate::crypto::keyring(keys, options.encryption_primary);
+            let keyring = keyring.map_err(|e| crate::errors::throw_crypto_error(&env, &e))?;
+            sink = sink.cipher(halo_core::FieldCipher::new(keyring));
+        }
         let mut builder = core::AuditLog::builder();
+        if let Some(config) = config.map(Config::inner) {
+            let auditing = &config.security.auditing;
+            let masker = halo_core::Masker::from_config_with(config, &*source(secrets));
+            let masker = masker.map_err(|e| crate::errors::throw_masking_error(&env, &e))?;
+            builder = builder
+                .masker(masker)
+                .enabled(auditing.enabled)
+                .events(auditing.events.clone())
+                .retention(core::retention_of(config));
+        }
         if let Some(text) = options.retention {
             let period = text
                 .parse()
@@ -329,6 +357,13 @@ impl std::fmt::Debug for AuditLogOptions {
             .field("chain_key", &"[REDACTED]")
             .field("max_segment_bytes", &self.max_segment_bytes)
             .field("retention", &self.retention)
+            .field(
+                "encryption_keys",
+                &self
+                    .encryption_keys
+                    .as_ref()
+                    .map(|k| format!("[REDACTED; {}]", k.len())),
+            )
             .finish_non_exhaustive()
     }
 }

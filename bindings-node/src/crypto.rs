@@ -308,7 +308,7 @@ impl SubjectKeys {
     }
 }
 
-fn keyring(
+pub(crate) fn keyring(
     keys: HashMap<String, String>,
     primary: Option<String>,
 ) -> std::result::Result<core::Keyring, CryptoError> {
