@@ -25,6 +25,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod access;
+mod bytes;
 pub mod config;
 pub mod crypto;
 pub mod halo;
