@@ -38,3 +38,6 @@ pub use ratelimit::{ManualClock, RateDecision, RateLimiter, client_ip};
 pub use webhook::{Header, Verified, WebhookSigner, WebhookVerifier};
 
 uniffi::setup_scaffolding!();
+
+#[cfg(test)]
+mod tests;

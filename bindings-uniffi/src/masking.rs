@@ -1,7 +1,6 @@
 //! [`Masker`] and its [`Detection`]s. Records cross as JSON text.
 
 use std::collections::HashMap;
-use std::fmt;
 use std::sync::Arc;
 
 use halo_core::secret::{MemorySource, SystemSource};
@@ -14,8 +13,9 @@ use crate::lead::to_json;
 /// Masks personal data and secrets in records and log text under the policy
 /// of `security.data_masking`. Refused policies are
 /// `HaloCoreError::Masking` (`masking.invalid_rule`,
-/// `masking.pseudonym_key_unavailable`, ...).
-#[derive(uniffi::Object)]
+/// `masking.pseudonym_key_unavailable`, ...). `Debug` shows no key (the
+/// core's `Masker` redacts it).
+#[derive(Debug, uniffi::Object)]
 pub struct Masker {
     inner: halo_core::Masker,
 }
@@ -114,12 +114,5 @@ impl Masker {
     /// The rule names, in order.
     pub fn rule_names(&self) -> Vec<String> {
         self.inner.rule_names().map(str::to_owned).collect()
-    }
-}
-
-// The masker may hold a pseudonym key: show none of it.
-impl fmt::Debug for Masker {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Masker").finish_non_exhaustive()
     }
 }
