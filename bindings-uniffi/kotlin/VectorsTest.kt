@@ -113,7 +113,8 @@ private fun hex(text: String): ByteArray = text.chunked(2).map { it.toInt(16).to
 
 private fun ByteArray.toHex(): String = joinToString("") { "%02x".format(it) }
 
-private fun pairs(list: JsonArray): List<Header> = list.map { Header(it.asJsonArray[0].asString, it.asJsonArray[1].asString) }
+private fun pairs(list: JsonArray): List<Header> =
+    list.map { Header(it.asJsonArray[0].asString, it.asJsonArray[1].asString) }
 
 /** The value at a vector path such as `a.b[0].c`, or JSON null. */
 private fun lookup(value: JsonElement, path: String): JsonElement {
@@ -141,7 +142,8 @@ private fun configVectors() {
             eq(err.code(), expect.str("error"), "code")
             val problems = (err as HaloCoreException.Config).problems
             val got = problems.map { "${it.path} ${it.code}" }.sorted()
-            val want = expect.arr("problems").map { it.asJsonObject }.map { "${it.str("path")} ${it.str("code")}" }.sorted()
+            val want = expect.arr("problems").map { it.asJsonObject }
+                .map { "${it.str("path")} ${it.str("code")}" }.sorted()
             eq(got, want, "problems")
             for (p in expect.arr("problems").map { it.asJsonObject }.filter { it.has("hint") }) {
                 val found = problems.first { it.path == p.str("path") && it.code == p.str("code") }
@@ -197,11 +199,15 @@ private fun webhookVectors() {
                 }
             } catch (e: HaloCoreException) {
                 check(e is HaloCoreException.Webhook) { "step $i: not a Webhook exception: $e" }
-                eq(mapOf("ok" to false, "code" to e.code()), mapOf("ok" to expect.bool("ok"), "code" to expect.str("code")), "step $i")
+                val want = mapOf("ok" to expect.bool("ok"), "code" to expect.str("code"))
+                eq(mapOf("ok" to false, "code" to e.code()), want, "step $i")
                 return@forEachIndexed
             }
             val got = listOf(true, verified.provider(), verified.scheme(), verified.id(), verified.timestamp())
-            val want = listOf(expect.bool("ok"), expect.str("provider"), expect.str("scheme"), expect.str("id"), expect.long("timestamp"))
+            val want = listOf(
+                expect.bool("ok"), expect.str("provider"), expect.str("scheme"), expect.str("id"),
+                expect.long("timestamp"),
+            )
             eq(got, want, "step $i")
             if (step.bool("release")) verifier.release(verified)
             lastOk = verified
@@ -212,7 +218,8 @@ private fun webhookVectors() {
         val signer = WebhookSigner.fromConfig(config, c.str("provider"), c.stringMap("env"))
         val headers = signer.sign(bodyOf(c), c.str("id"), c.long("timestamp"))
         val got = headers.map { "${it.name.lowercase()}\n${it.value}" }.sorted()
-        val want = c.obj("expect")!!.arr("headers").map { "${it.asJsonArray[0].asString.lowercase()}\n${it.asJsonArray[1].asString}" }.sorted()
+        val want = c.obj("expect")!!.arr("headers").map { it.asJsonArray }
+            .map { "${it[0].asString.lowercase()}\n${it[1].asString}" }.sorted()
         eq(got, want, "headers")
     }
 }
@@ -225,7 +232,11 @@ private fun schemaOf(options: JsonObject?): LeadSchema {
         val (min, max) = range.asJsonArray.map { it.asInt.toUInt() }
         field to LengthRange(min, max)
     } ?: emptyMap()
-    val opts = LeadSchemaOptions(lengths = lengths, unknownFields = options.str("unknown_fields"), maxJsonBytes = options.int("max_json_bytes")?.toUInt())
+    val opts = LeadSchemaOptions(
+        lengths = lengths,
+        unknownFields = options.str("unknown_fields"),
+        maxJsonBytes = options.int("max_json_bytes")?.toUInt(),
+    )
     return LeadSchema.withOptions(opts)
 }
 
@@ -340,7 +351,9 @@ private fun maskingVectors() {
                 if (c.has("detectors")) {
                     val found = masker.find(input)
                     eq(found.map { it.detector }, c.arr("detectors").strings(), "detectors")
-                    for (d in found) check(input.substring(d.start.toInt(), d.end.toInt()).isNotEmpty()) { "empty finding" }
+                    for (d in found) {
+                        check(input.substring(d.start.toInt(), d.end.toInt()).isNotEmpty()) { "empty finding" }
+                    }
                 }
             }
         }
@@ -406,9 +419,12 @@ private fun accessVectors() {
                     val decision = policy.decide(roles, permission)
                     eq(decision.allowed, chk.bool("allowed"), "allowed $chk")
                     val grant = decision.grantedBy?.let { mapOf("role" to it.role, "permission" to it.permission) }
-                    val want = chk.obj("granted_by")?.let { mapOf("role" to it.str("role"), "permission" to it.str("permission")) }
+                    val want = chk.obj("granted_by")
+                        ?.let { mapOf("role" to it.str("role"), "permission" to it.str("permission")) }
                     eq(grant, want, "granted_by $chk")
-                    if (roles.size == 1) eq(policy.isAllowed(roles[0], permission), chk.bool("allowed"), "isAllowed $chk")
+                    if (roles.size == 1) {
+                        eq(policy.isAllowed(roles[0], permission), chk.bool("allowed"), "isAllowed $chk")
+                    }
                 }
                 for ((role, expected) in c.obj("effective")?.entrySet() ?: emptySet()) {
                     val want = expected.takeUnless { it.isJsonNull }?.asJsonArray?.strings()
@@ -427,7 +443,8 @@ private fun accessVectors() {
                 val totp = totpOf(c)
                 val store = MemoryOtpStore()
                 for (a in c.arr("attempts").map { it.asJsonObject }) {
-                    val got = codeOf { totp.verify(a.str("account") ?: "alice", a.str("code")!!, store, a.long("time")) }
+                    val account = a.str("account") ?: "alice"
+                    val got = codeOf { totp.verify(account, a.str("code")!!, store, a.long("time")) }
                     eq(got, a.str("error"), "attempt $a")
                 }
             }
@@ -443,7 +460,8 @@ private fun rateLimitVectors() {
     for ((id, c) in cases("ratelimit")) {
         if (id.contains("client_ip.json")) {
             case(id) {
-                val ip = clientIp(c.str("remote")!!, pairs(c.arr("headers")), c.arr("trusted").strings(), c.str("header") ?: "x-forwarded-for")
+                val header = c.str("header") ?: "x-forwarded-for"
+                val ip = clientIp(c.str("remote")!!, pairs(c.arr("headers")), c.arr("trusted").strings(), header)
                 eq(ip, c.str("expect"), "client ip")
             }
             continue
@@ -469,7 +487,9 @@ private fun rateLimitVectors() {
                     eq(d.kind, step.str("decision"), "step $i kind")
                     if (step.has("remaining")) eq(d.remaining?.toLong(), step.long("remaining"), "step $i remaining")
                     if (step.has("reset_ms")) eq(d.resetMs, step.get("reset_ms").asDouble, "step $i reset_ms")
-                    if (step.has("retry_after_ms")) eq(d.retryAfterMs, step.get("retry_after_ms").asDouble, "step $i retry_after_ms")
+                    if (step.has("retry_after_ms")) {
+                        eq(d.retryAfterMs, step.get("retry_after_ms").asDouble, "step $i retry_after_ms")
+                    }
                     if (step.has("headers")) eq(d.headers, step.stringMap("headers"), "step $i headers")
                 }
             }
@@ -495,7 +515,8 @@ private fun exceptionChecks() {
         val doc = """{"security": {"webhooks": {"authentication": {"methods": ["signature"],
             "signature": {"scheme": "generic", "secret": {"env": "HOOK"}}}}}}"""
         val verifier = WebhookVerifier.fromConfig(Config.fromJson(doc), mapOf("HOOK" to secret))
-        val err = thrown { verifier.verify("{}".toByteArray(), listOf(Header("X-Webhook-Signature", "00".repeat(32))), null, null, null) }
+        val forged = listOf(Header("X-Webhook-Signature", "00".repeat(32)))
+        val err = thrown { verifier.verify("{}".toByteArray(), forged, null, null, null) }
         eq(err.code(), "webhook.signature_mismatch", "code")
         check(!err.message.orEmpty().contains(secret)) { "the message shows the secret" }
     }
