@@ -10,10 +10,15 @@
 //! [`HaloCoreError`] (`HaloCoreException` in Kotlin) whose `code()` is the
 //! core's stable code string.
 //!
-//! Deliberately not exported: the HaloPSA client and sync (async, and
-//! their Rust API is still moving), subject keys, API keys, JWT validation,
-//! the Redis store and audit; use the Python or Node binding, or Rust, for
-//! those. Structured JSON (records, leads) crosses the boundary as JSON text.
+//! Deliberately not exported: the HaloPSA client and sync (async), subject
+//! keys, API keys, JWT validation, the MFA policy with one-time and recovery
+//! codes, CSV lead mapping and JSON Lines, the code-first builders of
+//! verifiers and limiters, the Redis store, audit and compliance; use Rust
+//! or the Python or Node binding for those. Structured JSON (records, leads)
+//! crosses the boundary as JSON text, so any JVM JSON library fits.
+//!
+//! Swift sources are generated from the same library but are not compiled
+//! or tested on the machines this project builds on.
 
 mod access;
 mod config;
