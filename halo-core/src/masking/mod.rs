@@ -61,7 +61,7 @@
 //!   end of the text.
 //!
 //! Numbers are detected only as whole words: digits inside a word, after a
-//! `.` or `-` that follows a letter or digit, or followed by `.`/`-` and a
+//! `.` or `-` that follows a letter, a digit, `.`, `-` or `@`, or followed by `.`/`-` and a
 //! digit (versions, dates, IP addresses, order ids) are left alone. Detection is pattern
 //! based: a name, an address or a secret written as prose is not found, and
 //! a number that merely looks like a phone number is masked.
