@@ -300,11 +300,13 @@ fn card(b: &[u8], groups: &[Group]) -> Option<(usize, NumberKind)> {
         shape(groups, lens) && gs[1..].iter().all(|g| g.sep == gs[1].sep && g.sep != b'.')
     };
     // `4-4-4-4` followed by another group is a card when the five groups
-    // are not.
+    // are not, or when they do not end a word: a second pass reads the
+    // four groups alone once what is glued to the fifth is masked.
     SHAPES
         .iter()
         .filter(fits)
-        .find_map(|lens| card_of(b, groups, lens.len()))
+        .filter_map(|lens| card_of(b, groups, lens.len()))
+        .find(|&(used, _)| ends_word(b, groups[used - 1].end()))
 }
 
 /// The card number in the first `used` groups, if they pass the checks.
