@@ -141,13 +141,19 @@ struct Scan<'a> {
 impl Scan<'_> {
     /// The next finding triggered by a byte before `limit`.
     fn next_hit(&mut self, limit: usize) -> Option<Hit> {
-        while self.i < limit {
+        let bytes = self.b.get(..limit).unwrap_or(self.b);
+        loop {
             // Bytes that start nothing are skipped in one tight loop.
-            let skipped = self.b[self.i..limit]
-                .iter()
-                .position(|&c| CLASS[usize::from(c)] != 0)?;
-            self.i += skipped;
-            let hit = match CLASS[usize::from(self.b[self.i])] {
+            let mut i = self.i;
+            let class = loop {
+                let class = CLASS[usize::from(*bytes.get(i)?)];
+                if class != 0 {
+                    break class;
+                }
+                i += 1;
+            };
+            self.i = i;
+            let hit = match class {
                 NUMBER => self.number(),
                 AT => self.at_sign(),
                 PAIR => self.pair(),
@@ -161,7 +167,6 @@ impl Scan<'_> {
                 return Some(hit);
             }
         }
-        None
     }
 
     /// Skips the rest of the word at `i` and returns `None`.
@@ -211,6 +216,14 @@ impl Scan<'_> {
             || (!first.is_ascii_digit() && !at(b, i + 1).is_ascii_digit())
         {
             return self.step();
+        }
+        // Most digit runs (counts, ids, times) are ruled out here, without
+        // the full reading of their groups.
+        if first.is_ascii_digit()
+            && let Some(run_end) = numbers::quick_reject(b, i)
+        {
+            self.i = run_end;
+            return None;
         }
         match numbers::find(b, i) {
             Number::Found(m) => Some(self.userinfo_holding(m.start, m.end).unwrap_or(Hit {
@@ -378,10 +391,9 @@ impl Scan<'_> {
                 k -= 1;
             }
         }
-        match self.keys.matches_before(b, k) {
-            Some(true) => Some(quoted && b[k] == b'"'),
-            _ => None,
-        }
+        self.keys
+            .matches_before(b, k)
+            .then(|| quoted && b[k] == b'"')
     }
 
     fn unquoted_value(&self, v: usize, quoted_key: bool) -> Option<Hit> {
