@@ -298,9 +298,11 @@ export declare class LeadSync {
   /**
    * A sync over `client`. Leads are validated with `schema` (default the
    * guide's); with `audit`, one `data_access`/`write` event per distinct
-   * lead is recorded (input index, result and id; no lead data). Throws `sync.invalid_option` for an option out of range.
+   * lead is recorded (input index, result and id; no lead data); with
+   * `masker`, a failed lead's email is logged (`tracing`, debug level)
+   * masked by it, and without one nothing of a lead is logged. Throws `sync.invalid_option` for an option out of range.
    */
-  constructor(client: HaloClient, options?: LeadSyncOptions | undefined | null, schema?: LeadSchema | undefined | null, audit?: AuditLog | undefined | null)
+  constructor(client: HaloClient, options?: LeadSyncOptions | undefined | null, schema?: LeadSchema | undefined | null, audit?: AuditLog | undefined | null, masker?: Masker | undefined | null)
   /**
    * Syncs lead objects (as `LeadSchema.validate` returns them, or raw).
    * Rejects with the lead's `lead.*` code and `index` when one is

@@ -18,7 +18,7 @@ use crate::errors::throw_masking_error;
 /// `masking.weak_pseudonym_key`, `masking.pseudonym_key_unavailable`).
 #[napi]
 pub struct Masker {
-    inner: halo_core::masking::Masker,
+    inner: std::sync::Arc<halo_core::masking::Masker>,
 }
 
 /// One finding of `Masker.find()`: `text.slice(start, end)` is what is
@@ -39,6 +39,13 @@ pub struct Detection {
     pub start: u32,
     /// End index in the JavaScript string (UTF-16 code units).
     pub end: u32,
+}
+
+impl Masker {
+    /// The core masker, shared.
+    pub(crate) fn shared(&self) -> std::sync::Arc<halo_core::masking::Masker> {
+        std::sync::Arc::clone(&self.inner)
+    }
 }
 
 #[napi]
@@ -64,7 +71,9 @@ impl Masker {
         };
         let inner = halo_core::masking::Masker::from_config_with(config.inner(), source.as_ref())
             .map_err(|e| throw_masking_error(&env, &e))?;
-        Ok(Self { inner })
+        Ok(Self {
+            inner: std::sync::Arc::new(inner),
+        })
     }
 
     /// The guide's policy: emails keep their domain, phone numbers their
@@ -72,7 +81,7 @@ impl Masker {
     #[napi(factory, js_name = "default")]
     pub fn guide_default() -> Self {
         Self {
-            inner: halo_core::masking::Masker::default(),
+            inner: std::sync::Arc::new(halo_core::masking::Masker::default()),
         }
     }
 

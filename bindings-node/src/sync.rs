@@ -18,6 +18,7 @@ use crate::audit::AuditLog;
 use crate::errors::{Rejection, promise, throw_invalid_argument};
 use crate::halo::HaloClient;
 use crate::lead::LeadSchema;
+use crate::masking::Masker;
 
 /// Settings of a `LeadSync`; each left out keeps the core's default.
 #[napi(object)]
@@ -98,7 +99,9 @@ pub struct LeadSync {
 impl LeadSync {
     /// A sync over `client`. Leads are validated with `schema` (default the
     /// guide's); with `audit`, one `data_access`/`write` event per distinct
-    /// lead is recorded (input index, result and id; no lead data). Throws `sync.invalid_option` for an option out of range.
+    /// lead is recorded (input index, result and id; no lead data); with
+    /// `masker`, a failed lead's email is logged (`tracing`, debug level)
+    /// masked by it, and without one nothing of a lead is logged. Throws `sync.invalid_option` for an option out of range.
     #[napi(constructor)]
     pub fn new(
         env: Env,
@@ -106,6 +109,7 @@ impl LeadSync {
         options: Option<LeadSyncOptions>,
         schema: Option<&LeadSchema>,
         audit: Option<&AuditLog>,
+        masker: Option<&Masker>,
     ) -> Result<Self> {
         let options = core_options(options.unwrap_or_default())
             .map_err(|m| throw_invalid_argument(&env, m))?;
@@ -115,6 +119,9 @@ impl LeadSync {
         let mut inner = core::LeadSync::new(client.inner().clone()).with_options(options);
         if let Some(audit) = audit {
             inner = inner.with_audit(audit.shared());
+        }
+        if let Some(masker) = masker {
+            inner = inner.with_masker(masker.shared());
         }
         Ok(Self {
             inner: Arc::new(inner),

@@ -16,8 +16,7 @@
 // configuration references through unset environment variables are
 // generated for the run, and the at-rest keys (a KMS in the bundled
 // configuration) are fresh keys of this run: this is a demonstration.
-// Unlike the Rust program it shows no progress bar, and failed leads are
-// not logged by the sync (the Node LeadSync takes no masker).
+// Unlike the Rust program it shows no progress bar.
 //
 // Build the binding first: cd bindings-node && npm ci && npx napi build --platform
 
@@ -285,7 +284,7 @@ async function run(args) {
 
   const halopsa = await target(args.faults)
   try {
-    const sync = new halo.LeadSync(halopsa.client, { clients: true }, schema, audit)
+    const sync = new halo.LeadSync(halopsa.client, { clients: true }, schema, audit, masker)
     const report = await sync.sync(leads)
     const second = await sync.sync(leads)
     audit.flush()
