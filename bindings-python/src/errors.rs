@@ -13,6 +13,16 @@ pyo3::import_exception!(halo_core.errors, WebhookError);
 pyo3::import_exception!(halo_core.errors, WebhookInputError);
 pyo3::import_exception!(halo_core.errors, MaskingError);
 pyo3::import_exception!(halo_core.errors, LeadValidationError);
+pyo3::import_exception!(halo_core.errors, HaloError);
+pyo3::import_exception!(halo_core.errors, HaloConfigError);
+pyo3::import_exception!(halo_core.errors, HaloAuthError);
+pyo3::import_exception!(halo_core.errors, HaloNotFoundError);
+pyo3::import_exception!(halo_core.errors, HaloRateLimitedError);
+pyo3::import_exception!(halo_core.errors, HaloTransportError);
+pyo3::import_exception!(halo_core.errors, HaloOutcomeUnknownError);
+pyo3::import_exception!(halo_core.errors, SandboxError);
+pyo3::import_exception!(halo_core.errors, SyncError);
+pyo3::import_exception!(halo_core.errors, SyncOptionError);
 
 use crate::config::Problem;
 
@@ -112,4 +122,34 @@ pub(crate) fn lead_error(err: &halo_core::lead::LeadError) -> PyErr {
         _ => None,
     };
     LeadValidationError::new_err((err.to_string(), err.code(), violations, field))
+}
+
+/// Raises a core HaloPSA client error as the `halo_core.HaloError` subclass
+/// of its code, with `.code` and `.transient`.
+pub(crate) fn halo_error(err: &halo_core::HaloError) -> PyErr {
+    let args = (err.to_string(), err.code(), err.is_transient());
+    match err.code() {
+        "halo.config" => HaloConfigError::new_err(args),
+        "halo.auth_failed" | "halo.forbidden" => HaloAuthError::new_err(args),
+        "halo.not_found" => HaloNotFoundError::new_err(args),
+        "halo.rate_limited" => HaloRateLimitedError::new_err(args),
+        "halo.transport" | "halo.timeout" => HaloTransportError::new_err(args),
+        "halo.outcome_unknown" => HaloOutcomeUnknownError::new_err(args),
+        _ => HaloError::new_err(args),
+    }
+}
+
+/// Raises a sandbox start failure as `halo_core.SandboxError`.
+pub(crate) fn sandbox_error(err: &halo_core::sandbox::SandboxError) -> PyErr {
+    SandboxError::new_err((err.to_string(), err.code()))
+}
+
+/// Raises a sync that could not run: `SyncOptionError` (also a
+/// `ValueError`) for a bad option, `SyncError` otherwise.
+pub(crate) fn sync_error(err: &halo_core::sync::SyncError) -> PyErr {
+    let args = (err.to_string(), err.code());
+    match err.code() {
+        "sync.invalid_option" => SyncOptionError::new_err(args),
+        _ => SyncError::new_err(args),
+    }
 }

@@ -5,9 +5,13 @@ mod access;
 mod config;
 mod crypto;
 mod errors;
+mod halo;
 mod lead;
 mod masking;
 mod ratelimit;
+mod runtime;
+mod sandbox;
+mod sync;
 mod webhook;
 
 use pyo3::prelude::*;
@@ -52,5 +56,15 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<lead::Outcome>()?;
     m.add_class::<lead::Lead>()?;
     m.add_class::<lead::CsvMapping>()?;
+    m.add_class::<halo::HaloClient>()?;
+    m.add_class::<halo::ClientStats>()?;
+    m.add_class::<halo::Clients>()?;
+    m.add_class::<halo::Users>()?;
+    m.add_class::<halo::Opportunities>()?;
+    m.add_class::<sandbox::Sandbox>()?;
+    m.add_class::<sandbox::Fault>()?;
+    m.add_class::<sandbox::FaultPlan>()?;
+    m.add_class::<sync::LeadSync>()?;
+    m.add_class::<sync::SyncReport>()?;
     Ok(())
 }

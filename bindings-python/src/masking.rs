@@ -12,7 +12,7 @@ use crate::errors::{masking_error, value_error};
 /// Masks personal data and secrets in records and log text under one policy.
 #[pyclass(module = "halo_core", frozen)]
 pub(crate) struct Masker {
-    inner: halo_core::masking::Masker,
+    pub(crate) inner: std::sync::Arc<halo_core::masking::Masker>,
 }
 
 /// One finding of `Masker.find()`: the detector and the slice of the text.
@@ -59,7 +59,9 @@ impl Masker {
         };
         let inner = halo_core::masking::Masker::from_config_with(config, source.as_ref())
             .map_err(|e| masking_error(&e))?;
-        Ok(Self { inner })
+        Ok(Self {
+            inner: std::sync::Arc::new(inner),
+        })
     }
 
     /// The guide's policy: emails keep their domain, phone numbers their
@@ -67,7 +69,7 @@ impl Masker {
     #[staticmethod]
     fn default() -> Self {
         Self {
-            inner: halo_core::masking::Masker::default(),
+            inner: std::sync::Arc::new(halo_core::masking::Masker::default()),
         }
     }
 

@@ -20,6 +20,16 @@ from halo_core.errors import WebhookError as WebhookError
 from halo_core.errors import WebhookInputError as WebhookInputError
 from halo_core.errors import MaskingError as MaskingError
 from halo_core.errors import LeadValidationError as LeadValidationError
+from halo_core.errors import HaloError as HaloError
+from halo_core.errors import HaloConfigError as HaloConfigError
+from halo_core.errors import HaloAuthError as HaloAuthError
+from halo_core.errors import HaloNotFoundError as HaloNotFoundError
+from halo_core.errors import HaloRateLimitedError as HaloRateLimitedError
+from halo_core.errors import HaloTransportError as HaloTransportError
+from halo_core.errors import HaloOutcomeUnknownError as HaloOutcomeUnknownError
+from halo_core.errors import SandboxError as SandboxError
+from halo_core.errors import SyncError as SyncError
+from halo_core.errors import SyncOptionError as SyncOptionError
 
 __version__: str
 
@@ -669,3 +679,254 @@ class CsvMapping:
     def read(self, csv: str | bytes) -> list[Outcome]:
         """Raises :class:`LeadValidationError` when the header lacks a
         required column."""
+
+class ClientStats:
+    """Requests sent and retried so far by a :class:`HaloClient`."""
+
+    @property
+    def requests(self) -> int:
+        """API requests sent, each attempt counted (token requests excluded)."""
+    @property
+    def retries(self) -> int:
+        """Attempts that repeated an earlier one."""
+    def __eq__(self, other: object) -> bool: ...
+
+class HaloClient:
+    """A HaloPSA API client: OAuth2 client credentials with a cached token,
+    Halo's paging, a client-side fair-use budget (500 requests per 180 s by
+    default) and retries that never create a record twice. Records are
+    dicts. Blocking methods release the GIL; ``*_async`` methods are
+    awaitable from asyncio."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        client_id: str,
+        client_secret: str,
+        config: Config | None = None,
+        tenant: str | None = None,
+        scope: str | None = None,
+        discover_auth: bool | None = None,
+        timeout: datetime.timedelta | None = None,
+        connect_timeout: datetime.timedelta | None = None,
+        user_agent: str | None = None,
+        rate_limit: tuple[int, datetime.timedelta] | None = None,
+        without_rate_limit: bool = False,
+        max_attempts: int | None = None,
+        retry_base_delay: datetime.timedelta | None = None,
+        retry_max_delay: datetime.timedelta | None = None,
+        max_retry_after: datetime.timedelta | None = None,
+        renew_before_expiry: datetime.timedelta | None = None,
+    ) -> None:
+        """Raises :class:`HaloConfigError` for a missing or invalid setting
+        (``base_url`` must be https except on loopback)."""
+    @property
+    def clients(self) -> Clients: ...
+    @property
+    def users(self) -> Users: ...
+    @property
+    def opportunities(self) -> Opportunities: ...
+    def stats(self) -> ClientStats: ...
+
+class Clients:
+    """``/api/Client``."""
+
+    def list_all(
+        self,
+        *,
+        page_size: int | None = None,
+        max_rows: int | None = None,
+        search: str | None = None,
+        order: str | None = None,
+        order_desc: bool | None = None,
+        include_active: bool | None = None,
+        include_inactive: bool | None = None,
+        last_updated_from: str | None = None,
+        domain: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """Every matching record, read page by page (``pageinate=true``, at
+        most 100 rows a page); ``page_size`` defaults to 100."""
+    async def list_all_async(
+        self,
+        *,
+        page_size: int | None = None,
+        max_rows: int | None = None,
+        search: str | None = None,
+        order: str | None = None,
+        order_desc: bool | None = None,
+        include_active: bool | None = None,
+        include_inactive: bool | None = None,
+        last_updated_from: str | None = None,
+        domain: str | None = None,
+    ) -> list[dict[str, Any]]: ...
+    def get(self, id: int) -> dict[str, Any]:
+        """The record with ``id``; :class:`HaloNotFoundError` if absent."""
+    async def get_async(self, id: int) -> dict[str, Any]: ...
+    def upsert(self, records: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """Creates the records without ``id`` and updates those with one, in
+        one ``POST``; a create that may have been applied is never retried
+        (:class:`HaloOutcomeUnknownError`)."""
+    async def upsert_async(self, records: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]: ...
+    def delete(self, id: int) -> None: ...
+    async def delete_async(self, id: int) -> None: ...
+    def count(self) -> int | None:
+        """How many records there are, as Halo counts them (one request)."""
+
+class Users:
+    """``/api/Users`` (contacts)."""
+
+    def list_all(
+        self,
+        *,
+        page_size: int | None = None,
+        max_rows: int | None = None,
+        search: str | None = None,
+        order: str | None = None,
+        order_desc: bool | None = None,
+        include_active: bool | None = None,
+        include_inactive: bool | None = None,
+        last_updated_from: str | None = None,
+        client_id: int | None = None,
+        site_id: int | None = None,
+        search_phonenumbers: bool | None = None,
+    ) -> list[dict[str, Any]]:
+        """Every matching record, read page by page (``pageinate=true``, at
+        most 100 rows a page); ``page_size`` defaults to 100."""
+    async def list_all_async(
+        self,
+        *,
+        page_size: int | None = None,
+        max_rows: int | None = None,
+        search: str | None = None,
+        order: str | None = None,
+        order_desc: bool | None = None,
+        include_active: bool | None = None,
+        include_inactive: bool | None = None,
+        last_updated_from: str | None = None,
+        client_id: int | None = None,
+        site_id: int | None = None,
+        search_phonenumbers: bool | None = None,
+    ) -> list[dict[str, Any]]: ...
+    def get(self, id: int) -> dict[str, Any]:
+        """The record with ``id``; :class:`HaloNotFoundError` if absent."""
+    async def get_async(self, id: int) -> dict[str, Any]: ...
+    def upsert(self, records: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """Creates the records without ``id`` and updates those with one, in
+        one ``POST``; a create that may have been applied is never retried
+        (:class:`HaloOutcomeUnknownError`)."""
+    async def upsert_async(self, records: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]: ...
+    def delete(self, id: int) -> None: ...
+    async def delete_async(self, id: int) -> None: ...
+    def count(self) -> int | None:
+        """How many records there are, as Halo counts them (one request)."""
+
+class Opportunities:
+    """``/api/Opportunities`` (CRM leads)."""
+
+    def list_all(
+        self,
+        *,
+        page_size: int | None = None,
+        max_rows: int | None = None,
+        search: str | None = None,
+        order: str | None = None,
+        order_desc: bool | None = None,
+        include_active: bool | None = None,
+        include_inactive: bool | None = None,
+        last_updated_from: str | None = None,
+        client_id: int | None = None,
+        search_oppemailaddress: str | None = None,
+        search_oppcompanyname: str | None = None,
+        open_only: bool | None = None,
+    ) -> list[dict[str, Any]]:
+        """Every matching record, read page by page (``pageinate=true``, at
+        most 100 rows a page); ``page_size`` defaults to 100."""
+    async def list_all_async(
+        self,
+        *,
+        page_size: int | None = None,
+        max_rows: int | None = None,
+        search: str | None = None,
+        order: str | None = None,
+        order_desc: bool | None = None,
+        include_active: bool | None = None,
+        include_inactive: bool | None = None,
+        last_updated_from: str | None = None,
+        client_id: int | None = None,
+        search_oppemailaddress: str | None = None,
+        search_oppcompanyname: str | None = None,
+        open_only: bool | None = None,
+    ) -> list[dict[str, Any]]: ...
+    def get(self, id: int) -> dict[str, Any]:
+        """The record with ``id``; :class:`HaloNotFoundError` if absent."""
+    async def get_async(self, id: int) -> dict[str, Any]: ...
+    def upsert(self, records: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """Creates the records without ``id`` and updates those with one, in
+        one ``POST``; a create that may have been applied is never retried
+        (:class:`HaloOutcomeUnknownError`)."""
+    async def upsert_async(self, records: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]: ...
+    def delete(self, id: int) -> None: ...
+    async def delete_async(self, id: int) -> None: ...
+    def count(self) -> int | None:
+        """How many records there are, as Halo counts them (one request)."""
+
+class SyncReport:
+    """What one :meth:`LeadSync.sync` did; ``failed`` holds ``(input index,
+    code)`` pairs, never lead data."""
+
+    @property
+    def received(self) -> int: ...
+    @property
+    def created(self) -> int: ...
+    @property
+    def updated(self) -> int: ...
+    @property
+    def unchanged(self) -> int: ...
+    @property
+    def synced(self) -> int:
+        """Created, updated or unchanged."""
+    @property
+    def duplicates(self) -> list[int]:
+        """Input indices of leads whose key appeared earlier; skipped."""
+    @property
+    def failed(self) -> list[tuple[int, str]]: ...
+    @property
+    def clients_created(self) -> int: ...
+    @property
+    def users_created(self) -> int: ...
+    @property
+    def audit_failures(self) -> int: ...
+    @property
+    def reconciled(self) -> int:
+        """Creates whose outcome was unknown, settled by lookups."""
+    @property
+    def requests(self) -> int: ...
+    @property
+    def retries(self) -> int: ...
+    @property
+    def elapsed(self) -> datetime.timedelta: ...
+
+class LeadSync:
+    """Validated leads into HaloPSA as opportunities (and optionally clients
+    and contacts), exactly once: de-duplicated within the input and against
+    HaloPSA, with unknown-outcome creates settled by lookups."""
+
+    def __init__(
+        self,
+        client: HaloClient,
+        *,
+        clients: bool | None = None,
+        users: bool | None = None,
+        batch_size: int | None = None,
+        concurrency: int | None = None,
+        lookup: Literal["auto", "per_lead", "snapshot"] | None = None,
+        reconcile_rounds: int | None = None,
+        actor: str | None = None,
+        masker: Masker | None = None,
+    ) -> None:
+        """Raises :class:`SyncOptionError` for an option out of range."""
+    def sync(self, leads: Sequence[ValidLead]) -> SyncReport:
+        """Syncs with the GIL released; raises :class:`SyncError` only when
+        the existing records could not be read."""
+    async def sync_async(self, leads: Sequence[ValidLead]) -> SyncReport: ...
