@@ -23,6 +23,10 @@ pyo3::import_exception!(halo_core.errors, HaloOutcomeUnknownError);
 pyo3::import_exception!(halo_core.errors, SandboxError);
 pyo3::import_exception!(halo_core.errors, SyncError);
 pyo3::import_exception!(halo_core.errors, SyncOptionError);
+pyo3::import_exception!(halo_core.errors, AuditError);
+pyo3::import_exception!(halo_core.errors, AuditInputError);
+pyo3::import_exception!(halo_core.errors, ComplianceError);
+pyo3::import_exception!(halo_core.errors, ComplianceInputError);
 
 use crate::config::Problem;
 
@@ -151,5 +155,39 @@ pub(crate) fn sync_error(err: &halo_core::sync::SyncError) -> PyErr {
     match err.code() {
         "sync.invalid_option" => SyncOptionError::new_err(args),
         _ => SyncError::new_err(args),
+    }
+}
+
+/// Raises a core audit error: `AuditInputError` (also a `ValueError`) for a
+/// bad chain key or action name, `AuditError` otherwise, with the code.
+pub(crate) fn audit_error(err: &halo_core::AuditError) -> PyErr {
+    let args = (err.to_string(), err.code());
+    match err.code() {
+        "audit.invalid_chain_key" | "audit.invalid_action" | "audit.no_chain_key" => {
+            AuditInputError::new_err(args)
+        }
+        _ => AuditError::new_err(args),
+    }
+}
+
+/// Raises `AuditInputError` (`audit.invalid_argument`) for an argument the
+/// binding cannot convert.
+pub(crate) fn audit_input_error(message: &str) -> PyErr {
+    AuditInputError::new_err((message.to_owned(), "audit.invalid_argument"))
+}
+
+/// Raises a core compliance error: `ComplianceInputError` (also a
+/// `ValueError`) for input the core refuses, `ComplianceError` for
+/// disabled exports and failed files, erasures and audits.
+pub(crate) fn compliance_error(err: &halo_core::ComplianceError) -> PyErr {
+    let args = (err.to_string(), err.code());
+    match err.code() {
+        "compliance.unknown_entity"
+        | "compliance.date_out_of_range"
+        | "compliance.unknown_purpose"
+        | "compliance.invalid_input"
+        | "compliance.out_of_order"
+        | "compliance.column_collision" => ComplianceInputError::new_err(args),
+        _ => ComplianceError::new_err(args),
     }
 }

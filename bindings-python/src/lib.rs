@@ -2,6 +2,8 @@
 //! rule and default lives in the `halo-core` crate.
 
 mod access;
+mod audit;
+mod compliance;
 mod config;
 mod crypto;
 mod errors;
@@ -66,5 +68,17 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<sandbox::FaultPlan>()?;
     m.add_class::<sync::LeadSync>()?;
     m.add_class::<sync::SyncReport>()?;
+    m.add_class::<audit::AuditLog>()?;
+    m.add_class::<audit::VerifyReport>()?;
+    m.add_class::<audit::Damage>()?;
+    m.add_function(wrap_pyfunction!(audit::verify, m)?)?;
+    m.add_function(wrap_pyfunction!(audit::read_log, m)?)?;
+    m.add_class::<compliance::RetentionPolicy>()?;
+    m.add_class::<compliance::Expiry>()?;
+    m.add_class::<compliance::ConsentLedger>()?;
+    m.add_class::<compliance::Exporter>()?;
+    m.add_class::<compliance::Erasure>()?;
+    m.add_function(wrap_pyfunction!(compliance::erase_subject, m)?)?;
+    m.add_function(wrap_pyfunction!(compliance::neutralise_cell, m)?)?;
     Ok(())
 }

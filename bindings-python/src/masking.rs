@@ -47,16 +47,7 @@ impl Masker {
                 &default
             }
         };
-        let source: Box<dyn SecretSource> = match env {
-            None => Box::new(SystemSource),
-            Some(env) => Box::new(env.into_iter().fold(
-                MemorySource::new(),
-                |source, (name, value)| match value {
-                    EnvValue::Bytes(bytes) => source.with_env(name, bytes),
-                    EnvValue::Text(text) => source.with_env(name, text),
-                },
-            )),
-        };
+        let source = secret_source(env);
         let inner = halo_core::masking::Masker::from_config_with(config, source.as_ref())
             .map_err(|e| masking_error(&e))?;
         Ok(Self {
@@ -155,5 +146,20 @@ impl Detection {
             "Detection(detector={:?}, start={}, end={})",
             self.detector, self.start, self.end
         )
+    }
+}
+
+/// The secrets of the process (environment and files), or only `env` when
+/// it is given.
+pub(crate) fn secret_source(env: Option<BTreeMap<String, EnvValue>>) -> Box<dyn SecretSource> {
+    match env {
+        None => Box::new(SystemSource),
+        Some(env) => Box::new(env.into_iter().fold(
+            MemorySource::new(),
+            |source, (name, value)| match value {
+                EnvValue::Bytes(bytes) => source.with_env(name, bytes),
+                EnvValue::Text(text) => source.with_env(name, text),
+            },
+        )),
     }
 }

@@ -44,7 +44,7 @@ impl LeadSync {
     #[new]
     #[pyo3(signature = (
         client, *, clients = None, users = None, batch_size = None, concurrency = None,
-        lookup = None, reconcile_rounds = None, actor = None, masker = None,
+        lookup = None, reconcile_rounds = None, actor = None, masker = None, audit = None,
     ))]
     #[allow(
         clippy::too_many_arguments,
@@ -60,6 +60,7 @@ impl LeadSync {
         reconcile_rounds: Option<u32>,
         actor: Option<String>,
         masker: Option<PyRef<'_, Masker>>,
+        audit: Option<PyRef<'_, crate::audit::AuditLog>>,
     ) -> PyResult<Self> {
         let mut o = core::SyncOptions::default();
         o.clients = clients.unwrap_or(o.clients);
@@ -84,6 +85,9 @@ impl LeadSync {
         let mut inner = core::LeadSync::new(client.inner.clone()).with_options(o);
         if let Some(masker) = masker {
             inner = inner.with_masker(masker.inner.clone());
+        }
+        if let Some(audit) = audit {
+            inner = inner.with_audit(audit.shared());
         }
         Ok(Self { inner })
     }

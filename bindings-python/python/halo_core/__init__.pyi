@@ -30,6 +30,10 @@ from halo_core.errors import HaloOutcomeUnknownError as HaloOutcomeUnknownError
 from halo_core.errors import SandboxError as SandboxError
 from halo_core.errors import SyncError as SyncError
 from halo_core.errors import SyncOptionError as SyncOptionError
+from halo_core.errors import AuditError as AuditError
+from halo_core.errors import AuditInputError as AuditInputError
+from halo_core.errors import ComplianceError as ComplianceError
+from halo_core.errors import ComplianceInputError as ComplianceInputError
 
 __version__: str
 
@@ -924,9 +928,209 @@ class LeadSync:
         reconcile_rounds: int | None = None,
         actor: str | None = None,
         masker: Masker | None = None,
+        audit: AuditLog | None = None,
     ) -> None:
         """Raises :class:`SyncOptionError` for an option out of range."""
     def sync(self, leads: Sequence[ValidLead]) -> SyncReport:
         """Syncs with the GIL released; raises :class:`SyncError` only when
         the existing records could not be read."""
     async def sync_async(self, leads: Sequence[ValidLead]) -> SyncReport: ...
+
+_Category = Literal["authentication", "data_access", "configuration_change", "security"]
+_Outcome = Literal["success", "failure", "denied"]
+_DamageKind = Literal["edited", "deleted", "inserted", "reordered", "truncated", "torn_line"]
+
+class AuditLog:
+    """A tamper-evident audit trail: events masked, then appended to JSON
+    Lines segment files under one HMAC-SHA256 chain."""
+
+    def __init__(
+        self,
+        dir: str | os.PathLike[str],
+        chain_key: bytes | str,
+        *,
+        fsync: Literal["every_entry", "never"] | int | None = None,
+        max_segment_bytes: int | None = None,
+    ) -> None:
+        """``chain_key`` is 32 raw bytes or their standard base64; ``fsync``
+        defaults to every entry. Details are masked by the guide's policy
+        and not encrypted (see :meth:`from_config`)."""
+    @staticmethod
+    def from_config(
+        config: Config,
+        dir: str | os.PathLike[str],
+        *,
+        env: Mapping[str, str | bytes] | None = None,
+    ) -> AuditLog:
+        """The log of ``security.auditing``: its chain key, filters, masking,
+        retention and encrypted details."""
+    def record(
+        self,
+        category: _Category,
+        action: str,
+        *,
+        outcome: _Outcome | None = None,
+        actor: str | None = None,
+        resource: str | None = None,
+        source_ip: str | ipaddress.IPv4Address | ipaddress.IPv6Address | None = None,
+        user_agent: str | None = None,
+        details: Mapping[str, Any] | None = None,
+        time: datetime.datetime | None = None,
+    ) -> int | None:
+        """Records an event; returns its sequence number, or ``None`` when
+        the configuration turns it off."""
+    def is_recorded(self, category: _Category, action: str) -> bool: ...
+    def flush(self) -> None: ...
+    def prune(self, now: datetime.datetime | None = None) -> tuple[int, int | None]:
+        """Removes segments past retention: ``(segments, last seq removed)``."""
+    @property
+    def retention(self) -> str: ...
+
+class Damage:
+    """Where an audit chain first breaks."""
+
+    @property
+    def kind(self) -> _DamageKind: ...
+    @property
+    def file(self) -> str: ...
+    @property
+    def line(self) -> int:
+        """1-based; 0 when the whole file is concerned."""
+    @property
+    def seq(self) -> int | None: ...
+
+class VerifyReport:
+    """What :func:`verify` found."""
+
+    @property
+    def segments(self) -> int: ...
+    @property
+    def entries(self) -> int: ...
+    @property
+    def first_seq(self) -> int | None: ...
+    @property
+    def last_seq(self) -> int | None: ...
+    @property
+    def unanchored(self) -> int: ...
+    @property
+    def intact(self) -> bool: ...
+    @property
+    def damage(self) -> Damage | None: ...
+
+def verify(dir: str | os.PathLike[str], chain_key: bytes | str) -> VerifyReport:
+    """Checks every MAC and link of the log in ``dir``; damage is reported,
+    not raised (:class:`AuditError` for ``audit.no_log`` and ``audit.io``)."""
+
+def read_log(
+    dir: str | os.PathLike[str], chain_key: bytes | str, cipher: FieldCipher | None = None
+) -> list[dict[str, Any]]:
+    """Every entry of an intact log as ``{"seq": n, "event": {...}}``."""
+
+class Expiry:
+    """Whether a record is past retention."""
+
+    @property
+    def kind(self) -> Literal["retained", "expired", "held"]: ...
+    @property
+    def at(self) -> datetime.datetime:
+        """When it expires or expired."""
+    @property
+    def reason(self) -> str | None:
+        """The legal hold's reason, for ``held``."""
+
+class RetentionPolicy:
+    """Retention periods per entity, in UTC calendar arithmetic, with legal
+    holds kept in memory."""
+
+    def __init__(
+        self, config: Config | None = None, *, periods: Mapping[str, Sequence[str]] | None = None
+    ) -> None:
+        """From ``config.compliance`` (default configuration when omitted),
+        or only ``periods`` (``{"leads": ["7_years"]}``)."""
+    @property
+    def entities(self) -> list[str]: ...
+    def expires_at(self, entity: str, created_at: datetime.datetime) -> datetime.datetime:
+        """Raises :class:`ComplianceInputError` (``compliance.unknown_entity``)."""
+    def is_expired(
+        self,
+        entity: str,
+        record_id: str,
+        created_at: datetime.datetime,
+        now: datetime.datetime | None = None,
+    ) -> Expiry: ...
+    def place_hold(self, record_id: str, reason: str) -> None: ...
+    def release_hold(self, record_id: str) -> str | None: ...
+    def hold(self, record_id: str) -> str | None: ...
+
+class ConsentLedger:
+    """Consent per subject and purpose; with ``path``, an append-only JSON
+    Lines file synced on every change."""
+
+    def __init__(
+        self,
+        config: Config | None = None,
+        *,
+        path: str | os.PathLike[str] | None = None,
+        purposes: Sequence[str] | None = None,
+        required: Sequence[str] | None = None,
+        allow_custom_purposes: bool = False,
+    ) -> None: ...
+    def grant(
+        self, subject: str, purpose: str, source: str, at: datetime.datetime | None = None
+    ) -> None: ...
+    def withdraw(
+        self, subject: str, purpose: str, source: str, at: datetime.datetime | None = None
+    ) -> None: ...
+    def has_consent(
+        self, subject: str, purpose: str, at: datetime.datetime | None = None
+    ) -> bool: ...
+    def missing_required(self, subject: str, at: datetime.datetime | None = None) -> list[str]: ...
+    def history(
+        self, subject: str
+    ) -> list[tuple[str, Literal["grant", "withdraw"], datetime.datetime, str]]: ...
+    def __len__(self) -> int: ...
+
+class Exporter:
+    """Subject data exports (GDPR portability) as JSON or CSV; CSV cells
+    that start a formula are neutralised."""
+
+    def __init__(self, config: Config | None = None, *, formats: Sequence[str] | None = None) -> None: ...
+    def export(
+        self,
+        subject: str,
+        records: Sequence[Any],
+        *,
+        format: Literal["json", "csv"] = "json",
+        ledger: ConsentLedger | None = None,
+    ) -> str: ...
+    @property
+    def enabled(self) -> bool: ...
+    @property
+    def formats(self) -> list[str]: ...
+
+class Erasure:
+    """What :func:`erase_subject` did."""
+
+    @property
+    def subject(self) -> str: ...
+    @property
+    def actor(self) -> str: ...
+    @property
+    def key_destroyed(self) -> bool: ...
+    @property
+    def erased_at(self) -> datetime.datetime: ...
+
+def erase_subject(
+    keys: SubjectKeys,
+    subject: str,
+    actor: str,
+    *,
+    at: datetime.datetime | None = None,
+    audit: AuditLog | None = None,
+) -> Erasure:
+    """Crypto-shreds ``subject``: destroys its data key and records the
+    erasure in ``audit``."""
+
+def neutralise_cell(cell: str) -> str:
+    """A CSV cell as exports write it (a ``'`` before ``=``, ``+``, ``-``,
+    ``@``, tab or carriage return)."""

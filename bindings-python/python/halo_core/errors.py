@@ -185,9 +185,40 @@ class SyncOptionError(SyncError, ValueError):
     """A sync option is out of range (``sync.invalid_option``)."""
 
 
+class AuditError(HaloCoreError):
+    """The audit log failed: ``audit.io``, ``audit.no_log``,
+    ``audit.chain_broken`` (reading a damaged log), ``audit.crypto_failed``,
+    ``audit.cipher_required``, ``audit.masking_failed``, ... Damage found by
+    :func:`halo_core.verify` is reported, not raised."""
+
+
+class AuditInputError(AuditError, ValueError):
+    """A bad chain key (``audit.invalid_chain_key``, ``audit.no_chain_key``),
+    action name (``audit.invalid_action``) or argument
+    (``audit.invalid_argument``)."""
+
+
+class ComplianceError(HaloCoreError):
+    """A compliance helper failed: ``compliance.portability_disabled``,
+    ``compliance.format_disabled``, ``compliance.ledger_io``,
+    ``compliance.ledger_corrupt``, ``compliance.export_failed``,
+    ``compliance.erasure_failed``, ``compliance.audit_failed``."""
+
+
+class ComplianceInputError(ComplianceError, ValueError):
+    """Input the compliance helpers refuse: ``compliance.unknown_entity``,
+    ``compliance.date_out_of_range``, ``compliance.unknown_purpose``,
+    ``compliance.invalid_input``, ``compliance.out_of_order``,
+    ``compliance.column_collision``."""
+
+
 __all__ = [
     "AccessError",
     "AccessSettingsError",
+    "AuditError",
+    "AuditInputError",
+    "ComplianceError",
+    "ComplianceInputError",
     "ConfigError",
     "CryptoError",
     "CryptoInputError",
