@@ -1,6 +1,11 @@
 //! The one tokio runtime behind the client, the sandbox and the sync, and
 //! the two ways Python waits on it: blocking with the GIL released, or
 //! awaiting from asyncio.
+//!
+//! The runtime has two worker threads and lives for the process. A blocking
+//! call does not notice Python signals (Ctrl-C) until it returns; an
+//! awaited task is aborted when its Python coroutine is dropped or
+//! cancelled.
 
 use std::future::Future;
 use std::pin::Pin;
