@@ -93,9 +93,9 @@ impl Sandbox {
         &self.base_url
     }
 
-    /// A `HaloClient` for this sandbox (its credentials and tenant, no
-    /// client-side rate limit); `settings` are `HaloClient`'s other keyword
-    /// arguments.
+    /// A `HaloClient` for this sandbox (its credentials and tenant, and no
+    /// client-side rate limit unless `rate_limit` is given); `settings` are
+    /// `HaloClient`'s other keyword arguments.
     #[pyo3(signature = (**settings))]
     fn client(
         &self,
@@ -114,7 +114,12 @@ impl Sandbox {
             if let Some(tenant) = &o.tenant {
                 kwargs.set_item("tenant", tenant)?;
             }
-            kwargs.set_item("without_rate_limit", true)
+            let paced = kwargs.contains("rate_limit")? || kwargs.contains("without_rate_limit")?;
+            if paced {
+                Ok(())
+            } else {
+                kwargs.set_item("without_rate_limit", true)
+            }
         })??;
         let client = py.get_type::<HaloClient>().call((), Some(&kwargs))?;
         Ok(client.cast_into::<HaloClient>()?.unbind())

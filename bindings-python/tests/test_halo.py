@@ -135,6 +135,19 @@ def test_error_classes_carry_codes(sandbox: Sandbox) -> None:
     assert "no" not in str(rejected.value).split()
 
 
+def test_sandbox_client_paces_when_given_a_rate_limit(sandbox: Sandbox) -> None:
+    paced = sandbox.client(rate_limit=(1, timedelta(milliseconds=300)))
+    started = time.monotonic()
+    for _ in range(3):
+        paced.clients.list_all()
+    assert time.monotonic() - started >= 0.55, "one request per 300 ms window"
+    unpaced = sandbox.client()
+    started = time.monotonic()
+    for _ in range(3):
+        unpaced.clients.list_all()
+    assert time.monotonic() - started < 0.5
+
+
 def test_token_expiry_is_renewed_transparently(sandbox: Sandbox, halo: HaloClient) -> None:
     halo.clients.list_all()
     sandbox.inject(Fault.expire_tokens())

@@ -222,7 +222,7 @@ def start_target(faults: bool) -> tuple[HaloClient, Sandbox | None]:
     if faults:
         sandbox.set_fault_plan(FaultPlan.mixed(8, seed=2026))
     client = sandbox.client(
-        rate_limit=(500, timedelta(seconds=180)), without_rate_limit=False, max_attempts=10,
+        rate_limit=(500, timedelta(seconds=180)), max_attempts=10,
         retry_base_delay=timedelta(milliseconds=50), retry_max_delay=timedelta(milliseconds=800),
     )
     return client, sandbox
