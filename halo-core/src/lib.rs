@@ -34,6 +34,7 @@
 
 pub mod access;
 pub mod audit;
+mod bytes;
 pub mod compliance;
 pub mod config;
 pub mod crypto;

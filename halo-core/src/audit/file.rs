@@ -201,11 +201,13 @@ impl FileSink {
         w.day = Some(Offset::UTC.to_datetime(now).date());
         self.write_line(w, &text)?;
         w.last = tag;
-        if self.fsync != FsyncPolicy::Never {
+        let sync = self.fsync != FsyncPolicy::Never;
+        if sync {
             self.sync_segment(w)?;
-            wire::sync_dir(&self.dir)?;
         }
-        Ok(())
+        // The head names the new segment at once, so that a crash before
+        // its first entry leaves a log that verifies and continues.
+        self.write_head(w, sync)
     }
 
     /// Writes one line in a single `write` call; a failure poisons the sink,

@@ -250,3 +250,13 @@ fn error_codes_are_stable() {
         assert!(message.chars().next().unwrap().is_lowercase() && !message.ends_with('.'));
     }
 }
+
+#[test]
+fn logs_and_sinks_can_be_shared_between_threads() {
+    fn shared<T: Send + Sync>() {}
+    shared::<AuditLog>();
+    shared::<FileSink>();
+    shared::<MemorySink>();
+    #[cfg(feature = "siem-http")]
+    shared::<HttpSink>();
+}

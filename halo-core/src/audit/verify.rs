@@ -12,13 +12,10 @@ use std::path::{Path, PathBuf};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::Offset;
-use serde_json::{Map, Value};
 
-use super::file::DETAILS_FIELD;
 use super::key::{ChainKey, Domain, GENESIS, Tag};
 use super::wire::{self, ANCHOR_FILE, Checkpoint, HEAD_FILE, Head, Line};
-use super::{AuditError, AuditEvent};
-use crate::crypto::FieldCipher;
+use super::{AuditError, LoggedEvent};
 
 /// What [`verify`] found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,19 +74,6 @@ pub enum DamageKind {
     TornLine,
 }
 
-/// An entry read back from a verified log.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct LoggedEvent {
-    /// Its sequence number.
-    pub seq: u64,
-    /// The event. When the log encrypts details, `details` is empty here;
-    /// see [`LoggedEvent::details`].
-    pub event: AuditEvent,
-    sealed: Option<String>,
-    context: String,
-}
-
 /// The result of a walk, with what the writer and pruning need.
 pub(crate) struct Scan {
     pub(crate) report: VerifyReport,
@@ -140,7 +124,8 @@ struct Walk<'a> {
 ///
 /// ```
 /// # let dir = std::env::temp_dir().join(format!("halo-audit-doc-{}", std::process::id()));
-/// use halo_core::audit::{verify, AuditAction, AuditCategory, AuditEvent, AuditLog, ChainKey, FileSink};
+/// use halo_core::audit::{verify, AuditAction, AuditCategory, AuditEvent, AuditLog};
+/// use halo_core::audit::{ChainKey, FileSink};
 ///
 /// let key = ChainKey::from_base64("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=")?;
 /// let sink = FileSink::builder(&dir, key).open()?;
@@ -158,51 +143,10 @@ pub fn verify(dir: impl AsRef<Path>, key: &ChainKey) -> Result<VerifyReport, Aud
     scan(dir.as_ref(), key, false).map(|scan| scan.report)
 }
 
-/// Every entry of the log in `dir`, after verifying it in full. Fails with
-/// `audit.chain_broken` when it is damaged.
-pub fn read_log(dir: impl AsRef<Path>, key: &ChainKey) -> Result<Vec<LoggedEvent>, AuditError> {
-    let scan = scan(dir.as_ref(), key, true)?;
-    match scan.report.damage {
-        Some(damage) => Err(AuditError::ChainBroken { damage }),
-        None => Ok(scan.events),
-    }
-}
-
 impl VerifyReport {
     /// Whether no damage was found.
     pub fn is_intact(&self) -> bool {
         self.damage.is_none()
-    }
-}
-
-impl LoggedEvent {
-    /// Whether the details are encrypted.
-    pub fn is_encrypted(&self) -> bool {
-        self.sealed.is_some()
-    }
-
-    /// The details: decrypted with `cipher` when the log encrypts them
-    /// (`audit.cipher_required` without one, `audit.crypto_failed` when the
-    /// envelope does not open), as written otherwise.
-    pub fn details(&self, cipher: Option<&FieldCipher>) -> Result<Map<String, Value>, AuditError> {
-        let Some(sealed) = &self.sealed else {
-            return Ok(self.event.details.clone());
-        };
-        let cipher = cipher.ok_or(AuditError::CipherRequired)?;
-        let text = cipher
-            .decrypt_field(DETAILS_FIELD, &self.context, sealed)
-            .map_err(|source| AuditError::Crypto {
-                action: "decrypt",
-                source,
-            })?;
-        serde_json::from_slice(&text).map_err(|source| AuditError::Encode { source })
-    }
-
-    /// The event with its details in clear (see [`LoggedEvent::details`]).
-    pub fn decrypted(&self, cipher: Option<&FieldCipher>) -> Result<AuditEvent, AuditError> {
-        let mut event = self.event.clone();
-        event.details = self.details(cipher)?;
-        Ok(event)
     }
 }
 
@@ -268,7 +212,6 @@ pub(crate) fn scan(dir: &Path, key: &ChainKey, collect: bool) -> Result<Scan, Au
             return Ok(walk.scan);
         }
     }
-    let last_number = start + kept.len() as u64 - 1;
     if kept.is_empty() {
         let name = wire::segment_name(start);
         let kind = if head_state.is_some() {
@@ -278,6 +221,7 @@ pub(crate) fn scan(dir: &Path, key: &ChainKey, collect: bool) -> Result<Scan, Au
         };
         return Ok(walk.damaged(kind, &name, 0, Some(walk.expected)));
     }
+    let last_number = start + kept.len() as u64 - 1;
     Ok(walk.check_head(head_state, last_number))
 }
 
@@ -366,6 +310,12 @@ impl<'a> Walk<'a> {
             }
 
             self.last = tag;
+            if let Some(head) = &self.head
+                && head.segment == number
+                && wire::unhex(head.last.as_bytes()) == Some(tag)
+            {
+                self.head_matches = true;
+            }
             match line {
                 Line::Segment(h) => {
                     if self.log.is_none() {
@@ -380,7 +330,7 @@ impl<'a> Walk<'a> {
                 }
                 Line::Event(e) => {
                     newest = newest.max(Some(e.event.time));
-                    self.accept(e, tag);
+                    self.accept(e);
                 }
             }
         }
@@ -405,16 +355,11 @@ impl<'a> Walk<'a> {
         Ok(false)
     }
 
-    fn accept(&mut self, e: wire::EventLine, tag: Tag) {
+    fn accept(&mut self, e: wire::EventLine) {
         let report = &mut self.scan.report;
         report.entries += 1;
         report.first_seq = report.first_seq.or(Some(e.seq));
         report.last_seq = Some(e.seq);
-        if let Some(head) = &self.head
-            && head.seq == e.seq
-        {
-            self.head_matches = wire::unhex(head.last.as_bytes()) == Some(tag);
-        }
         if self.collect {
             let context = format!("{}:{}", self.log.as_deref().unwrap_or_default(), e.seq);
             self.scan.events.push(LoggedEvent {
@@ -464,7 +409,8 @@ impl<'a> Walk<'a> {
     ) -> bool {
         let found = |line: &[u8]| {
             let line = line.strip_suffix(b"\n").unwrap_or(line);
-            matches!(wire::open_line(self.key, line), Some((_, Line::Event(e))) if missing.contains(&e.seq))
+            let parsed = wire::open_line(self.key, line);
+            matches!(parsed, Some((_, Line::Event(e))) if missing.contains(&e.seq))
         };
         if rest.iter().any(|l| found(l)) {
             return true;
@@ -499,7 +445,7 @@ impl<'a> Walk<'a> {
 
     /// Compares the end of the chain with the head checkpoint.
     fn check_head(mut self, head: Option<Option<Head>>, last_number: u64) -> Scan {
-        let last_seq = self.expected - 1;
+        let last_seq = self.expected.saturating_sub(1);
         let head = match head {
             None => return self.damaged(DamageKind::Deleted, HEAD_FILE, 0, None),
             Some(None) => return self.damaged(DamageKind::Edited, HEAD_FILE, 1, None),
@@ -509,12 +455,13 @@ impl<'a> Walk<'a> {
             return self.damaged(DamageKind::Edited, HEAD_FILE, 1, None);
         }
         let name = wire::segment_name(last_number);
-        let at_end = head.segment == last_number && head.seq == last_seq;
-        let truncated = head.segment > last_number
-            || head.seq > last_seq
-            || (at_end && wire::unhex(head.last.as_bytes()) != Some(self.last))
-            || (head.seq < last_seq && head.seq > 0 && !self.head_matches);
-        if truncated {
+        let at_end = head.segment == last_number
+            && head.seq == last_seq
+            && wire::unhex(head.last.as_bytes()) == Some(self.last);
+        let beyond = head.segment > last_number || head.seq > last_seq;
+        // A head behind the end must name a line of the chain: the entries
+        // after it were written just before a crash.
+        if !at_end && (beyond || !self.head_matches) {
             return self.damaged(DamageKind::Truncated, &name, 0, Some(self.expected));
         }
         self.scan.report.unanchored = last_seq.saturating_sub(head.seq);

@@ -52,8 +52,11 @@
 //! - Card numbers: 13 to 19 digits, bare or in the usual groups, starting
 //!   with 2 to 6 and passing the Luhn check.
 //! - `Bearer` and `Basic` credentials (eight or more characters that do not
-//!   read as a word), JWTs (`eyJ…` in three or more segments), URL user
-//!   information (`scheme://user:password@`).
+//!   read as a word; a word that holds another finding, such as
+//!   `Bearer x_token=*1`, is masked whole as the credential), JWTs (`eyJ…`
+//!   in three or more segments), URL user information
+//!   (`scheme://user:password@`, where the user may be an email address or
+//!   hold non-ASCII characters: all of it up to the last `@` is masked).
 //! - Values of secret keys: `key=value`, `key: value`, `"key": "value"` (and
 //!   `\"key\": \"value\"` inside JSON strings), where the key contains a
 //!   secret key after folding. An unquoted value ends at white space or one
@@ -61,8 +64,9 @@
 //!   end of the text.
 //!
 //! Numbers are detected only as whole words: digits inside a word, after a
-//! `.` or `-` that follows a letter or digit, or followed by `.`/`-` and a
-//! digit (versions, dates, IP addresses, order ids) are left alone. Detection is pattern
+//! `.` or `-` that follows a letter, a digit, `.`, `-` or `@`, glued to a
+//! `*` (where a mask stands for a word), or followed by `.`/`-` and a digit
+//! (versions, dates, IP addresses, order ids) are left alone. Detection is pattern
 //! based: a name, an address or a secret written as prose is not found, and
 //! a number that merely looks like a phone number is masked.
 

@@ -138,7 +138,7 @@ pub(crate) fn find(b: &[u8], start: usize) -> Number {
 /// (counts, ids, times, dates, addresses) fail here. Groups after a space
 /// are looked at again by the scanner, so only shapes starting at this group
 /// need to be ruled out.
-fn quick_reject(b: &[u8], start: usize) -> Option<usize> {
+pub(crate) fn quick_reject(b: &[u8], start: usize) -> Option<usize> {
     let first = at(b, start);
     if first == b'+' || first == b'(' {
         return None;
@@ -173,11 +173,14 @@ fn digits_end(b: &[u8], i: usize) -> usize {
 }
 
 /// Whether a number may end at `end`: not inside a word, an email address,
-/// a version number or a longer run.
+/// a version number or a longer run. A `*` counts as part of a word: it is
+/// where a second pass finds the mask of a word that was glued to the
+/// number (the local part of an email address).
 pub(crate) fn ends_word(b: &[u8], end: usize) -> bool {
     let next = at(b, end);
     !(is_word(next)
         || next == b'@'
+        || next == b'*'
         || (matches!(next, b'.' | b'-') && at(b, end + 1).is_ascii_digit()))
 }
 
@@ -300,11 +303,13 @@ fn card(b: &[u8], groups: &[Group]) -> Option<(usize, NumberKind)> {
         shape(groups, lens) && gs[1..].iter().all(|g| g.sep == gs[1].sep && g.sep != b'.')
     };
     // `4-4-4-4` followed by another group is a card when the five groups
-    // are not.
+    // are not, or when they do not end a word: a second pass reads the
+    // four groups alone once what is glued to the fifth is masked.
     SHAPES
         .iter()
         .filter(fits)
-        .find_map(|lens| card_of(b, groups, lens.len()))
+        .filter_map(|lens| card_of(b, groups, lens.len()))
+        .find(|&(used, _)| ends_word(b, groups[used - 1].end()))
 }
 
 /// The card number in the first `used` groups, if they pass the checks.

@@ -101,8 +101,11 @@ fn is_credential(c: u8) -> bool {
     is_base64url(c) || matches!(c, b'.' | b'~' | b'+' | b'/')
 }
 
+/// A byte of URL user information: the characters RFC 3986 allows there,
+/// and any non-ASCII byte (an internationalised user name), so that every
+/// detector agrees on where user information starts and ends.
 fn is_userinfo(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || b"-._~%!$&'()*+,;=:".contains(&c)
+    c.is_ascii_alphanumeric() || b"-._~%!$&'()*+,;=:".contains(&c) || c >= 0x80
 }
 
 fn ends_value(c: u8) -> bool {
@@ -116,28 +119,10 @@ pub(crate) fn scan(text: &str, keys: &KeySet, mut emit: impl FnMut(Hit)) {
         keys,
         i: 0,
         committed: 0,
+        nested: false,
     };
-    let len = scan.b.len();
-    while scan.i < len {
-        // Bytes that start nothing are skipped in one tight loop.
-        let skipped = scan.b[scan.i..]
-            .iter()
-            .position(|&c| CLASS[usize::from(c)] != 0);
-        let Some(skipped) = skipped else { break };
-        scan.i += skipped;
-        let hit = match CLASS[usize::from(scan.b[scan.i])] {
-            NUMBER => scan.number(),
-            AT => scan.at_sign(),
-            PAIR => scan.pair(),
-            SCHEME => scan.scheme(),
-            _ => scan.jwt(),
-        };
-        if let Some(hit) = hit {
-            debug_assert!(hit.start >= scan.committed && hit.end > hit.start);
-            scan.committed = hit.end;
-            scan.i = hit.end;
-            emit(hit);
-        }
+    while let Some(hit) = scan.next_hit(text.len()) {
+        emit(hit);
     }
 }
 
@@ -148,9 +133,42 @@ struct Scan<'a> {
     i: usize,
     /// The end of the last finding: nothing before it is looked at again.
     committed: usize,
+    /// Whether this is the look ahead of a `Bearer` credential, which does
+    /// not look ahead again.
+    nested: bool,
 }
 
 impl Scan<'_> {
+    /// The next finding triggered by a byte before `limit`.
+    fn next_hit(&mut self, limit: usize) -> Option<Hit> {
+        let bytes = self.b.get(..limit).unwrap_or(self.b);
+        loop {
+            // Bytes that start nothing are skipped in one tight loop.
+            let mut i = self.i;
+            let class = loop {
+                let class = CLASS[usize::from(*bytes.get(i)?)];
+                if class != 0 {
+                    break class;
+                }
+                i += 1;
+            };
+            self.i = i;
+            let hit = match class {
+                NUMBER => self.number(),
+                AT => self.at_sign(),
+                PAIR => self.pair(),
+                SCHEME => self.scheme(),
+                _ => self.jwt(),
+            };
+            if let Some(hit) = hit {
+                debug_assert!(hit.start >= self.committed && hit.end > hit.start);
+                self.committed = hit.end;
+                self.i = hit.end;
+                return Some(hit);
+            }
+        }
+    }
+
     /// Skips the rest of the word at `i` and returns `None`.
     fn skip_word(&mut self) -> Option<Hit> {
         let mut j = self.i + 1;
@@ -189,11 +207,23 @@ impl Scan<'_> {
             };
         }
         let prev2 = if i < 2 { 0 } else { self.boundary_byte(i - 2) };
+        // Digits after `.` or `-` that follow a word, another `.` or `-`, or
+        // an `@` are part of a word or a domain (`a-.1`, `b@-2`), which an
+        // email address keeps on a second pass.
         if prev == b'@'
-            || (matches!(prev, b'.' | b'-') && is_word(prev2))
+            || (matches!(prev, b'.' | b'-')
+                && (is_word(prev2) || matches!(prev2, b'.' | b'-' | b'@')))
             || (!first.is_ascii_digit() && !at(b, i + 1).is_ascii_digit())
         {
             return self.step();
+        }
+        // Most digit runs (counts, ids, times) are ruled out here, without
+        // the full reading of their groups.
+        if first.is_ascii_digit()
+            && let Some(run_end) = numbers::quick_reject(b, i)
+        {
+            self.i = run_end;
+            return None;
         }
         match numbers::find(b, i) {
             Number::Found(m) => Some(self.userinfo_holding(m.start, m.end).unwrap_or(Hit {
@@ -201,10 +231,14 @@ impl Scan<'_> {
                 end: m.end,
                 found: Found::Number(m.kind),
             })),
-            Number::None { run_end } => {
+            // After a failed `+` or `(` the digits are tried on their own,
+            // as they are on a second pass when an earlier mask ends in a
+            // letter or digit before the `+` or `(`.
+            Number::None { run_end } if first.is_ascii_digit() => {
                 self.i = run_end;
                 None
             }
+            Number::None { .. } => self.step(),
         }
     }
 
@@ -249,6 +283,23 @@ impl Scan<'_> {
         }
     }
 
+    /// The user information after the `://` at `p`, found before anything
+    /// in it (an email address, a number) can be found on its own: those
+    /// masks are user information characters too, and a second pass would
+    /// read them as such.
+    fn userinfo_after(&self, p: usize) -> Option<Hit> {
+        let b = self.b;
+        if p == 0 || at(b, p + 2) != b'/' || !b[p - 1].is_ascii_alphanumeric() {
+            return None;
+        }
+        let u = p + 3;
+        let mut a = u;
+        while is_userinfo(at(b, a)) {
+            a += 1;
+        }
+        (a > u && at(b, a) == b'@').then(|| self.url_credentials_at(u, a))
+    }
+
     /// The user information of a URL that holds the number at
     /// `start..end` (`https://4155550123:pw@host`): the whole of it is the
     /// finding, as it is on a second pass once the number is masked.
@@ -286,16 +337,6 @@ impl Scan<'_> {
         }
         // `a@b.io@c.io` is no address; the second `@` may start one.
         let end = domain_end(b, a + 1).filter(|&end| at(b, end) != b'@')?;
-        // After `scheme://` and user information characters it is the user
-        // information of a URL (one that `url_credentials` did not take for
-        // its non-ASCII bytes), as a second pass would read its mask.
-        let mut u = start;
-        while u > self.committed && (is_userinfo(b[u - 1]) || b[u - 1] >= 0x80) {
-            u -= 1;
-        }
-        if u >= 4 && &b[u - 3..u] == b"://" && b[u - 4].is_ascii_alphanumeric() {
-            return Some(self.url_credentials_at(u, a));
-        }
         Some(Hit {
             start,
             end,
@@ -308,7 +349,7 @@ impl Scan<'_> {
     fn pair(&mut self) -> Option<Hit> {
         let (b, p) = (self.b, self.i);
         if b[p] == b':' && at(b, p + 1) == b'/' {
-            return self.step();
+            return self.userinfo_after(p).or_else(|| self.step());
         }
         let Some(quoted_key) = self.secret_key_before(p) else {
             return self.step();
@@ -350,10 +391,9 @@ impl Scan<'_> {
                 k -= 1;
             }
         }
-        match self.keys.matches_before(b, k) {
-            Some(true) => Some(quoted && b[k] == b'"'),
-            _ => None,
-        }
+        self.keys
+            .matches_before(b, k)
+            .then(|| quoted && b[k] == b'"')
     }
 
     fn unquoted_value(&self, v: usize, quoted_key: bool) -> Option<Hit> {
@@ -453,15 +493,54 @@ impl Scan<'_> {
         // A run that runs into `*` ends at an earlier mask (a masked phone
         // number after a short word): taking it for a credential would mask
         // already-masked text differently a second time.
-        if at(b, e) != b'*' && looks_like_credential(&b[c..e]) {
-            Some(Hit {
-                start: c,
-                end: e,
-                found: Found::Bearer,
-            })
+        let end = if at(b, e) != b'*' && looks_like_credential(&b[c..e]) {
+            Some(e)
         } else {
-            self.step()
+            self.inner_findings_end(c, e)
+        };
+        match end {
+            Some(end) => Some(Hit {
+                start: c,
+                end,
+                found: Found::Bearer,
+            }),
+            None => self.step(),
         }
+    }
+
+    /// Where the findings that start in the word `c..e` after `Bearer` end,
+    /// if any do (at most `e` itself). Such a word is masked whole, with
+    /// them: masking them alone would change the word a second pass reads
+    /// after `Bearer` (`Bearer tok_a=*123-45-6789` would become `Bearer
+    /// tok_a=[REDACTED]`, which reads as a credential).
+    fn inner_findings_end(&self, c: usize, e: usize) -> Option<usize> {
+        // An empty word is no word: what follows keeps its own finding.
+        if self.nested || e == c {
+            return None;
+        }
+        // A finding that starts in the word is triggered in it or in the
+        // user information or local part characters that follow it (the
+        // `@` of an email address whose local part starts in the word).
+        let mut limit = e;
+        while is_userinfo(at(self.b, limit)) {
+            limit += 1;
+        }
+        let limit = (limit + 1).min(self.b.len());
+        let mut ahead = Scan {
+            b: self.b,
+            keys: self.keys,
+            i: c,
+            committed: c,
+            nested: true,
+        };
+        let mut end = None;
+        while let Some(hit) = ahead.next_hit(limit) {
+            if hit.start > e {
+                break;
+            }
+            end = Some(hit.end.max(e));
+        }
+        end
     }
 
     /// `eyJ…` in three or more base64url segments joined by dots.

@@ -1,5 +1,6 @@
 //! The limiter: rules by name, exemptions, a store and a clock.
 
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -12,6 +13,7 @@ use super::error::RateLimitError;
 use super::memory::MemoryStore;
 use super::rule::{Rule, Verdict};
 use super::store::RateStore;
+use crate::bytes::same;
 use crate::config::Config;
 
 /// The longest key accepted, in bytes.
@@ -58,8 +60,7 @@ impl FailureMode {
 #[derive(Debug, Clone)]
 pub struct RateLimiter {
     rules: Arc<[NamedRule]>,
-    exempt_networks: Arc<[IpNet]>,
-    exempt_user_agents: Arc<[String]>,
+    exemptions: Arc<Exemptions>,
     store: Arc<dyn RateStore>,
     clock: Arc<dyn Clock>,
     failure_mode: FailureMode,
@@ -74,6 +75,17 @@ pub struct RateLimiterBuilder {
     store: Option<Arc<dyn RateStore>>,
     clock: Arc<dyn Clock>,
     failure_mode: FailureMode,
+}
+
+/// The allow-list, with networks as address and mask numbers so that a
+/// check compares integers and skips what is not configured.
+#[derive(Debug, Default)]
+struct Exemptions {
+    /// (network address, mask) of the IPv4 networks.
+    v4: Box<[(u32, u32)]>,
+    /// (network address, mask) of the IPv6 networks.
+    v6: Box<[(u128, u128)]>,
+    user_agents: Box<[String]>,
 }
 
 #[derive(Debug, Clone)]
@@ -151,7 +163,8 @@ impl RateLimiter {
         key: &str,
         client: &ClientInfo<'_>,
     ) -> Result<RateDecision, RateLimitError> {
-        let Some(named) = self.rules.iter().find(|r| r.name == rule) else {
+        let by_name = |r: &&NamedRule| same(r.name.as_bytes(), rule.as_bytes());
+        let Some(named) = self.rules.iter().find(by_name) else {
             return Err(RateLimitError::UnknownRule {
                 name: rule.to_owned(),
             });
@@ -180,14 +193,25 @@ impl RateLimiter {
     }
 
     /// Whether `client` is on the allow-list.
+    #[inline]
     pub fn is_exempt(&self, client: &ClientInfo<'_>) -> bool {
-        let by_ip = client
-            .ip
-            .is_some_and(|ip| self.exempt_networks.iter().any(|n| n.contains(&ip)));
-        let by_agent = client
-            .user_agent
-            .is_some_and(|ua| self.exempt_user_agents.iter().any(|e| e == ua));
-        by_ip || by_agent
+        let exemptions = &*self.exemptions;
+        let by_ip = match client.ip {
+            Some(IpAddr::V4(ip)) if !exemptions.v4.is_empty() => {
+                let ip = u32::from(ip);
+                exemptions.v4.iter().any(|&(net, mask)| ip & mask == net)
+            }
+            Some(IpAddr::V6(ip)) if !exemptions.v6.is_empty() => {
+                let ip = u128::from(ip);
+                exemptions.v6.iter().any(|&(net, mask)| ip & mask == net)
+            }
+            _ => false,
+        };
+        by_ip
+            || client.user_agent.is_some_and(|ua| {
+                let mut agents = exemptions.user_agents.iter();
+                agents.any(|e| e.len() == ua.len() && e == ua)
+            })
     }
 
     /// The rule named `name`; `None` when there is no such rule or it is
@@ -300,10 +324,22 @@ impl RateLimiterBuilder {
                 });
             }
         }
+        let mut v4 = Vec::new();
+        let mut v6 = Vec::new();
+        for network in &self.exempt_networks {
+            match network {
+                IpNet::V4(n) => v4.push((u32::from(n.network()), u32::from(n.netmask()))),
+                IpNet::V6(n) => v6.push((u128::from(n.network()), u128::from(n.netmask()))),
+            }
+        }
+        let exemptions = Exemptions {
+            v4: v4.into(),
+            v6: v6.into(),
+            user_agents: self.exempt_user_agents.into(),
+        };
         Ok(RateLimiter {
             rules: self.rules.into(),
-            exempt_networks: self.exempt_networks.into(),
-            exempt_user_agents: self.exempt_user_agents.into(),
+            exemptions: Arc::new(exemptions),
             store: self.store.unwrap_or_else(|| Arc::new(MemoryStore::new())),
             clock: self.clock,
             failure_mode: self.failure_mode,

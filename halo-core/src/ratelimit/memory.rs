@@ -1,6 +1,6 @@
 //! The in-process store: sharded, bounded, forgetting idle keys.
 
-use std::hash::BuildHasher;
+use std::hash::{BuildHasher, Hasher};
 use std::sync::{Mutex, PoisonError};
 
 use foldhash::fast::RandomState;
@@ -9,6 +9,7 @@ use hashbrown::HashTable;
 use super::RateLimitError;
 use super::rule::{KeyState, Rule, Verdict};
 use super::store::RateStore;
+use crate::bytes::same;
 
 /// The default number of keys a [`MemoryStore`] holds (100 000, a few MiB).
 pub const DEFAULT_MAX_KEYS: usize = 100_000;
@@ -46,6 +47,9 @@ pub struct MemoryStore {
 
 #[derive(Debug)]
 struct Entry {
+    /// The hash of the rule name and the key, kept so that growing a table
+    /// or evicting from it hashes nothing.
+    hash: u64,
     /// The rule name followed by the key.
     joined: Joined,
     rule_len: u32,
@@ -95,6 +99,19 @@ impl MemoryStore {
     }
 }
 
+impl MemoryStore {
+    /// One pass of the store's hasher over the rule name then the key; the
+    /// rule name's length, compared on look-up, tells apart pairs whose
+    /// bytes run together alike.
+    #[inline]
+    fn hash(&self, rule_name: &[u8], key: &[u8]) -> u64 {
+        let mut hasher = self.hasher.build_hasher();
+        hasher.write(rule_name);
+        hasher.write(key);
+        hasher.finish()
+    }
+}
+
 impl Default for MemoryStore {
     fn default() -> Self {
         Self::new()
@@ -109,32 +126,35 @@ impl RateStore for MemoryStore {
         key: &str,
         now: u64,
     ) -> Result<Verdict, RateLimitError> {
-        let hash = self.hasher.hash_one((rule_name.as_bytes(), key.as_bytes()));
+        let hash = self.hash(rule_name.as_bytes(), key.as_bytes());
         let index = (hash >> 32) as usize % SHARDS;
         let mut table = lock(&self.shards[index]);
 
-        if let Some(entry) = table.find_mut(hash, |e| e.is(rule_name, key)) {
+        if let Some(entry) = table.find_mut(hash, |e| e.is(hash, rule_name, key)) {
             return Ok(rule.apply(&mut entry.state, now));
         }
 
         let mut state = KeyState::default();
         let verdict = rule.apply(&mut state, now);
         if table.len() >= self.per_shard {
-            make_room(&mut table, now, &self.hasher);
+            make_room(&mut table, now);
         }
         let entry = Entry {
+            hash,
             joined: Joined::new(rule_name.as_bytes(), key.as_bytes()),
             rule_len: u32::try_from(rule_name.len()).unwrap_or(u32::MAX),
             state,
         };
-        table.insert_unique(hash, entry, |e| self.hasher.hash_one(e.parts()));
+        table.insert_unique(hash, entry, |e| e.hash);
         Ok(verdict)
     }
 }
 
 impl Entry {
-    fn is(&self, rule_name: &str, key: &str) -> bool {
-        self.parts() == (rule_name.as_bytes(), key.as_bytes())
+    #[inline]
+    fn is(&self, hash: u64, rule_name: &str, key: &str) -> bool {
+        let (rule, own_key) = self.parts();
+        self.hash == hash && same(rule, rule_name.as_bytes()) && same(own_key, key.as_bytes())
     }
 
     /// The rule name and the key.
@@ -169,7 +189,7 @@ impl Joined {
 }
 
 /// Drops the shard's idle keys, or else the sampled key nearest to idle.
-fn make_room(table: &mut HashTable<Entry>, now: u64, hasher: &RandomState) {
+fn make_room(table: &mut HashTable<Entry>, now: u64) {
     table.retain(|e| e.state.expires_at() > now);
     if table.is_empty() {
         return;
@@ -177,7 +197,7 @@ fn make_room(table: &mut HashTable<Entry>, now: u64, hasher: &RandomState) {
     let sampled = table.iter().take(EVICTION_SAMPLE);
     let victim = sampled
         .min_by_key(|e| e.state.expires_at())
-        .map(|e| (hasher.hash_one(e.parts()), std::ptr::from_ref(e)));
+        .map(|e| (e.hash, std::ptr::from_ref(e)));
     if let Some((hash, ptr)) = victim
         && let Ok(entry) = table.find_entry(hash, |e| std::ptr::eq(e, ptr))
     {

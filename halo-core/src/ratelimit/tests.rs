@@ -166,6 +166,34 @@ fn exemptions_by_network_and_exact_user_agent() {
     assert!(!limiter.is_exempt(&ClientInfo::default()));
 }
 
+#[test]
+fn exempt_networks_match_by_prefix_and_family() {
+    let limiter = RateLimiter::builder()
+        .rule("a", Rule::per_hour(1))
+        .exempt_network("192.168.1.77/24".parse().unwrap())
+        .exempt_network("203.0.113.9/32".parse().unwrap())
+        .exempt_network("2001:db8::/32".parse().unwrap())
+        .build()
+        .unwrap();
+    let exempt = |addr: &str| limiter.is_exempt(&ClientInfo::new(ip(addr)));
+    assert!(exempt("192.168.1.0") && exempt("192.168.1.255"));
+    assert!(!exempt("192.168.2.1") && !exempt("192.169.1.1"));
+    assert!(exempt("203.0.113.9") && !exempt("203.0.113.8"));
+    assert!(exempt("2001:db8:ffff::1") && !exempt("2001:db9::1"));
+    assert!(
+        !exempt("::ffff:192.168.1.5"),
+        "an IPv6 address is not in an IPv4 network"
+    );
+
+    let everyone = RateLimiter::builder()
+        .rule("a", Rule::per_hour(1))
+        .exempt_network("0.0.0.0/0".parse().unwrap())
+        .build()
+        .unwrap();
+    assert!(everyone.is_exempt(&ClientInfo::new(ip("8.8.8.8"))));
+    assert!(!everyone.is_exempt(&ClientInfo::new(ip("::1"))));
+}
+
 #[derive(Debug)]
 struct BrokenStore;
 

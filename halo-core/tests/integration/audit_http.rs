@@ -68,13 +68,14 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> 
 async fn events_arrive_in_batches_in_order() {
     let rx = Arc::new(Receiver::default());
     let url = serve(Arc::clone(&rx)).await;
-    let sink = HttpSink::builder(url)
+    let builder = HttpSink::builder(url)
         .batch_size(4)
-        .authorization(SecretString::from("Bearer siem-token-123"))
-        .start()
-        .unwrap();
-    let printed = format!("{sink:?}");
-    assert!(!printed.contains("siem-token-123"), "{printed}");
+        .authorization(SecretString::from("Bearer siem-token-123"));
+    let printed_builder = format!("{builder:?}");
+    let sink = builder.start().unwrap();
+    for printed in [printed_builder, format!("{sink:?}")] {
+        assert!(!printed.contains("siem-token-123"), "{printed}");
+    }
     let log = Arc::new(AuditLog::builder().sink(sink).build().unwrap());
 
     let log2 = Arc::clone(&log);

@@ -250,3 +250,53 @@ fn an_empty_directory_is_not_a_log() {
         "audit.no_log"
     );
 }
+
+#[test]
+fn entries_after_an_older_head_are_unanchored_and_the_log_continues() {
+    let dir = TempDir::new("tamper-unanchored");
+    write_log(dir.path(), 5, 1_000);
+    let old_head = std::fs::read(dir.file("HEAD.json")).unwrap();
+    let log = halo_core::audit::AuditLog::builder()
+        .sink(crate::audit_files::small_sink(dir.path(), 1_000))
+        .build()
+        .unwrap();
+    for i in 6..=9 {
+        log.record(crate::audit_files::event(i)).unwrap();
+    }
+    drop(log);
+    // As if the process had stopped before the head was replaced.
+    std::fs::write(dir.file("HEAD.json"), old_head).unwrap();
+
+    let report = verify(dir.path(), &key()).unwrap();
+    assert!(report.is_intact(), "{:?}", report.damage);
+    assert_eq!((report.last_seq, report.unanchored), (Some(9), 4));
+    let log = halo_core::audit::AuditLog::builder()
+        .sink(crate::audit_files::small_sink(dir.path(), 1_000))
+        .build()
+        .unwrap();
+    let recorded = log.record(crate::audit_files::event(10)).unwrap();
+    assert_eq!(recorded, halo_core::audit::Recorded::Written { seq: 10 });
+    assert_eq!(verify(dir.path(), &key()).unwrap().unanchored, 0);
+}
+
+/// The documented limit: an attacker who keeps an old copy of the head can
+/// cut the log back to it undetected. Only a head kept elsewhere shows it.
+#[test]
+fn a_replayed_head_hides_truncation_back_to_it() {
+    let dir = TempDir::new("tamper-replay");
+    write_log(dir.path(), 3, 1 << 20);
+    let old_head = std::fs::read(dir.file("HEAD.json")).unwrap();
+    let old_segment = std::fs::read(&segments(dir.path())[0]).unwrap();
+    let log = halo_core::audit::AuditLog::builder()
+        .sink(crate::audit_files::small_sink(dir.path(), 1 << 20))
+        .build()
+        .unwrap();
+    log.record(crate::audit_files::event(4)).unwrap();
+    drop(log);
+
+    std::fs::write(&segments(dir.path())[0], old_segment).unwrap();
+    std::fs::write(dir.file("HEAD.json"), old_head).unwrap();
+    let report = verify(dir.path(), &key()).unwrap();
+    assert!(report.is_intact());
+    assert_eq!(report.last_seq, Some(3));
+}
