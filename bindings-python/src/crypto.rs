@@ -13,7 +13,7 @@ use crate::errors::crypto_error;
 /// Field encryption under a keyring of AES-256-GCM keys.
 #[pyclass(module = "halo_core")]
 pub(crate) struct FieldCipher {
-    inner: core::FieldCipher,
+    pub(crate) inner: core::FieldCipher,
 }
 
 /// Keyed blind indexes for equality search over encrypted values.
@@ -25,7 +25,7 @@ pub(crate) struct BlindIndex {
 /// A data key per data subject; `forget` destroys it.
 #[pyclass(module = "halo_core")]
 pub(crate) struct SubjectKeys {
-    inner: core::SubjectKeys,
+    pub(crate) inner: core::SubjectKeys,
 }
 
 #[pymethods]

@@ -13,6 +13,20 @@ pyo3::import_exception!(halo_core.errors, WebhookError);
 pyo3::import_exception!(halo_core.errors, WebhookInputError);
 pyo3::import_exception!(halo_core.errors, MaskingError);
 pyo3::import_exception!(halo_core.errors, LeadValidationError);
+pyo3::import_exception!(halo_core.errors, HaloError);
+pyo3::import_exception!(halo_core.errors, HaloConfigError);
+pyo3::import_exception!(halo_core.errors, HaloAuthError);
+pyo3::import_exception!(halo_core.errors, HaloNotFoundError);
+pyo3::import_exception!(halo_core.errors, HaloRateLimitedError);
+pyo3::import_exception!(halo_core.errors, HaloTransportError);
+pyo3::import_exception!(halo_core.errors, HaloOutcomeUnknownError);
+pyo3::import_exception!(halo_core.errors, SandboxError);
+pyo3::import_exception!(halo_core.errors, SyncError);
+pyo3::import_exception!(halo_core.errors, SyncOptionError);
+pyo3::import_exception!(halo_core.errors, AuditError);
+pyo3::import_exception!(halo_core.errors, AuditInputError);
+pyo3::import_exception!(halo_core.errors, ComplianceError);
+pyo3::import_exception!(halo_core.errors, ComplianceInputError);
 
 use crate::config::Problem;
 
@@ -112,4 +126,68 @@ pub(crate) fn lead_error(err: &halo_core::lead::LeadError) -> PyErr {
         _ => None,
     };
     LeadValidationError::new_err((err.to_string(), err.code(), violations, field))
+}
+
+/// Raises a core HaloPSA client error as the `halo_core.HaloError` subclass
+/// of its code, with `.code` and `.transient`.
+pub(crate) fn halo_error(err: &halo_core::HaloError) -> PyErr {
+    let args = (err.to_string(), err.code(), err.is_transient());
+    match err.code() {
+        "halo.config" => HaloConfigError::new_err(args),
+        "halo.auth_failed" | "halo.forbidden" => HaloAuthError::new_err(args),
+        "halo.not_found" => HaloNotFoundError::new_err(args),
+        "halo.rate_limited" => HaloRateLimitedError::new_err(args),
+        "halo.transport" | "halo.timeout" => HaloTransportError::new_err(args),
+        "halo.outcome_unknown" => HaloOutcomeUnknownError::new_err(args),
+        _ => HaloError::new_err(args),
+    }
+}
+
+/// Raises a sandbox start failure as `halo_core.SandboxError`.
+pub(crate) fn sandbox_error(err: &halo_core::sandbox::SandboxError) -> PyErr {
+    SandboxError::new_err((err.to_string(), err.code()))
+}
+
+/// Raises a sync that could not run: `SyncOptionError` (also a
+/// `ValueError`) for a bad option, `SyncError` otherwise.
+pub(crate) fn sync_error(err: &halo_core::sync::SyncError) -> PyErr {
+    let args = (err.to_string(), err.code());
+    match err.code() {
+        "sync.invalid_option" => SyncOptionError::new_err(args),
+        _ => SyncError::new_err(args),
+    }
+}
+
+/// Raises a core audit error: `AuditInputError` (also a `ValueError`) for a
+/// bad chain key or action name, `AuditError` otherwise, with the code.
+pub(crate) fn audit_error(err: &halo_core::AuditError) -> PyErr {
+    let args = (err.to_string(), err.code());
+    match err.code() {
+        "audit.invalid_chain_key" | "audit.invalid_action" | "audit.no_chain_key" => {
+            AuditInputError::new_err(args)
+        }
+        _ => AuditError::new_err(args),
+    }
+}
+
+/// Raises `AuditInputError` (`audit.invalid_argument`) for an argument the
+/// binding cannot convert.
+pub(crate) fn audit_input_error(message: &str) -> PyErr {
+    AuditInputError::new_err((message.to_owned(), "audit.invalid_argument"))
+}
+
+/// Raises a core compliance error: `ComplianceInputError` (also a
+/// `ValueError`) for input the core refuses, `ComplianceError` for
+/// disabled exports and failed files, erasures and audits.
+pub(crate) fn compliance_error(err: &halo_core::ComplianceError) -> PyErr {
+    let args = (err.to_string(), err.code());
+    match err.code() {
+        "compliance.unknown_entity"
+        | "compliance.date_out_of_range"
+        | "compliance.unknown_purpose"
+        | "compliance.invalid_input"
+        | "compliance.out_of_order"
+        | "compliance.column_collision" => ComplianceInputError::new_err(args),
+        _ => ComplianceError::new_err(args),
+    }
 }

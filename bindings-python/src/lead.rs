@@ -20,7 +20,7 @@ pub(crate) struct LeadSchema {
 /// A lead that passed a schema, normalised.
 #[pyclass(module = "halo_core", frozen)]
 pub(crate) struct ValidLead {
-    inner: core::ValidLead<'static>,
+    pub(crate) inner: core::ValidLead<'static>,
 }
 
 /// One thing wrong with a lead: field, code and message, never the value.
@@ -401,7 +401,7 @@ fn lead_to_python<'py>(py: Python<'py>, lead: &core::Lead) -> PyResult<Bound<'py
 
 /// A Python value made of dicts, lists, tuples, str, int, float, bool and
 /// None as JSON; `TypeError` for anything else.
-fn to_json(value: &Bound<'_, PyAny>) -> PyResult<Value> {
+pub(crate) fn to_json(value: &Bound<'_, PyAny>) -> PyResult<Value> {
     if value.is_none() {
         return Ok(Value::Null);
     }

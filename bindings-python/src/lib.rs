@@ -2,12 +2,18 @@
 //! rule and default lives in the `halo-core` crate.
 
 mod access;
+mod audit;
+mod compliance;
 mod config;
 mod crypto;
 mod errors;
+mod halo;
 mod lead;
 mod masking;
 mod ratelimit;
+mod runtime;
+mod sandbox;
+mod sync;
 mod webhook;
 
 use pyo3::prelude::*;
@@ -52,5 +58,27 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<lead::Outcome>()?;
     m.add_class::<lead::Lead>()?;
     m.add_class::<lead::CsvMapping>()?;
+    m.add_class::<halo::HaloClient>()?;
+    m.add_class::<halo::ClientStats>()?;
+    m.add_class::<halo::Clients>()?;
+    m.add_class::<halo::Users>()?;
+    m.add_class::<halo::Opportunities>()?;
+    m.add_class::<sandbox::Sandbox>()?;
+    m.add_class::<sandbox::Fault>()?;
+    m.add_class::<sandbox::FaultPlan>()?;
+    m.add_class::<sync::LeadSync>()?;
+    m.add_class::<sync::SyncReport>()?;
+    m.add_class::<audit::AuditLog>()?;
+    m.add_class::<audit::VerifyReport>()?;
+    m.add_class::<audit::Damage>()?;
+    m.add_function(wrap_pyfunction!(audit::verify, m)?)?;
+    m.add_function(wrap_pyfunction!(audit::read_log, m)?)?;
+    m.add_class::<compliance::RetentionPolicy>()?;
+    m.add_class::<compliance::Expiry>()?;
+    m.add_class::<compliance::ConsentLedger>()?;
+    m.add_class::<compliance::Exporter>()?;
+    m.add_class::<compliance::Erasure>()?;
+    m.add_function(wrap_pyfunction!(compliance::erase_subject, m)?)?;
+    m.add_function(wrap_pyfunction!(compliance::neutralise_cell, m)?)?;
     Ok(())
 }

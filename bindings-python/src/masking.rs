@@ -12,7 +12,7 @@ use crate::errors::{masking_error, value_error};
 /// Masks personal data and secrets in records and log text under one policy.
 #[pyclass(module = "halo_core", frozen)]
 pub(crate) struct Masker {
-    inner: halo_core::masking::Masker,
+    pub(crate) inner: std::sync::Arc<halo_core::masking::Masker>,
 }
 
 /// One finding of `Masker.find()`: the detector and the slice of the text.
@@ -47,19 +47,12 @@ impl Masker {
                 &default
             }
         };
-        let source: Box<dyn SecretSource> = match env {
-            None => Box::new(SystemSource),
-            Some(env) => Box::new(env.into_iter().fold(
-                MemorySource::new(),
-                |source, (name, value)| match value {
-                    EnvValue::Bytes(bytes) => source.with_env(name, bytes),
-                    EnvValue::Text(text) => source.with_env(name, text),
-                },
-            )),
-        };
+        let source = secret_source(env);
         let inner = halo_core::masking::Masker::from_config_with(config, source.as_ref())
             .map_err(|e| masking_error(&e))?;
-        Ok(Self { inner })
+        Ok(Self {
+            inner: std::sync::Arc::new(inner),
+        })
     }
 
     /// The guide's policy: emails keep their domain, phone numbers their
@@ -67,7 +60,7 @@ impl Masker {
     #[staticmethod]
     fn default() -> Self {
         Self {
-            inner: halo_core::masking::Masker::default(),
+            inner: std::sync::Arc::new(halo_core::masking::Masker::default()),
         }
     }
 
@@ -153,5 +146,20 @@ impl Detection {
             "Detection(detector={:?}, start={}, end={})",
             self.detector, self.start, self.end
         )
+    }
+}
+
+/// The secrets of the process (environment and files), or only `env` when
+/// it is given.
+pub(crate) fn secret_source(env: Option<BTreeMap<String, EnvValue>>) -> Box<dyn SecretSource> {
+    match env {
+        None => Box::new(SystemSource),
+        Some(env) => Box::new(env.into_iter().fold(
+            MemorySource::new(),
+            |source, (name, value)| match value {
+                EnvValue::Bytes(bytes) => source.with_env(name, bytes),
+                EnvValue::Text(text) => source.with_env(name, text),
+            },
+        )),
     }
 }

@@ -20,6 +20,20 @@ from halo_core.errors import WebhookError as WebhookError
 from halo_core.errors import WebhookInputError as WebhookInputError
 from halo_core.errors import MaskingError as MaskingError
 from halo_core.errors import LeadValidationError as LeadValidationError
+from halo_core.errors import HaloError as HaloError
+from halo_core.errors import HaloConfigError as HaloConfigError
+from halo_core.errors import HaloAuthError as HaloAuthError
+from halo_core.errors import HaloNotFoundError as HaloNotFoundError
+from halo_core.errors import HaloRateLimitedError as HaloRateLimitedError
+from halo_core.errors import HaloTransportError as HaloTransportError
+from halo_core.errors import HaloOutcomeUnknownError as HaloOutcomeUnknownError
+from halo_core.errors import SandboxError as SandboxError
+from halo_core.errors import SyncError as SyncError
+from halo_core.errors import SyncOptionError as SyncOptionError
+from halo_core.errors import AuditError as AuditError
+from halo_core.errors import AuditInputError as AuditInputError
+from halo_core.errors import ComplianceError as ComplianceError
+from halo_core.errors import ComplianceInputError as ComplianceInputError
 
 __version__: str
 
@@ -284,6 +298,30 @@ class TokenValidator:
     def dangerous_accept_hs256(self, secret: bytes) -> None:
         """Also accepts HS256 tokens signed with the shared ``secret``."""
     def validate(self, token: str, now: int | None = None) -> ValidatedToken: ...
+
+_Address = str | ipaddress.IPv4Address | ipaddress.IPv6Address
+
+class Rule:
+    """A rate limit: a sustained rate, a burst (requests allowed at once from
+    an idle key; default 1) and an optional block (default none)."""
+
+    def __init__(self, requests: int, period: datetime.timedelta) -> None: ...
+    @staticmethod
+    def per_second(requests: int) -> Rule: ...
+    @staticmethod
+    def per_minute(requests: int) -> Rule: ...
+    @staticmethod
+    def per_hour(requests: int) -> Rule: ...
+    def with_burst(self, burst: int) -> Rule: ...
+    def with_block(self, block: datetime.timedelta) -> Rule:
+        """The same rule where a refused key is blocked for ``block``."""
+    @property
+    def emission_interval(self) -> datetime.timedelta: ...
+    @property
+    def burst(self) -> int: ...
+    @property
+    def block(self) -> datetime.timedelta | None: ...
+    def __eq__(self, other: object) -> bool: ...
 
 class ManualClock:
     """A clock that moves only when told to, for tests."""
@@ -669,3 +707,454 @@ class CsvMapping:
     def read(self, csv: str | bytes) -> list[Outcome]:
         """Raises :class:`LeadValidationError` when the header lacks a
         required column."""
+
+class ClientStats:
+    """Requests sent and retried so far by a :class:`HaloClient`."""
+
+    @property
+    def requests(self) -> int:
+        """API requests sent, each attempt counted (token requests excluded)."""
+    @property
+    def retries(self) -> int:
+        """Attempts that repeated an earlier one."""
+    def __eq__(self, other: object) -> bool: ...
+
+class HaloClient:
+    """A HaloPSA API client: OAuth2 client credentials with a cached token,
+    Halo's paging, a client-side fair-use budget (500 requests per 180 s by
+    default) and retries that never create a record twice. Records are
+    dicts. Blocking methods release the GIL; ``*_async`` methods are
+    awaitable from asyncio."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        client_id: str,
+        client_secret: str,
+        config: Config | None = None,
+        tenant: str | None = None,
+        scope: str | None = None,
+        discover_auth: bool | None = None,
+        timeout: datetime.timedelta | None = None,
+        connect_timeout: datetime.timedelta | None = None,
+        user_agent: str | None = None,
+        rate_limit: tuple[int, datetime.timedelta] | None = None,
+        without_rate_limit: bool = False,
+        max_attempts: int | None = None,
+        retry_base_delay: datetime.timedelta | None = None,
+        retry_max_delay: datetime.timedelta | None = None,
+        max_retry_after: datetime.timedelta | None = None,
+        renew_before_expiry: datetime.timedelta | None = None,
+    ) -> None:
+        """Raises :class:`HaloConfigError` for a missing or invalid setting
+        (``base_url`` must be https except on loopback)."""
+    @property
+    def clients(self) -> Clients: ...
+    @property
+    def users(self) -> Users: ...
+    @property
+    def opportunities(self) -> Opportunities: ...
+    def stats(self) -> ClientStats: ...
+
+class Clients:
+    """``/api/Client``."""
+
+    def list_all(
+        self,
+        *,
+        page_size: int | None = None,
+        max_rows: int | None = None,
+        search: str | None = None,
+        order: str | None = None,
+        order_desc: bool | None = None,
+        include_active: bool | None = None,
+        include_inactive: bool | None = None,
+        last_updated_from: str | None = None,
+        domain: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """Every matching record, read page by page (``pageinate=true``, at
+        most 100 rows a page); ``page_size`` defaults to 100."""
+    async def list_all_async(
+        self,
+        *,
+        page_size: int | None = None,
+        max_rows: int | None = None,
+        search: str | None = None,
+        order: str | None = None,
+        order_desc: bool | None = None,
+        include_active: bool | None = None,
+        include_inactive: bool | None = None,
+        last_updated_from: str | None = None,
+        domain: str | None = None,
+    ) -> list[dict[str, Any]]: ...
+    def get(self, id: int) -> dict[str, Any]:
+        """The record with ``id``; :class:`HaloNotFoundError` if absent."""
+    async def get_async(self, id: int) -> dict[str, Any]: ...
+    def upsert(self, records: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """Creates the records without ``id`` and updates those with one, in
+        one ``POST``; a create that may have been applied is never retried
+        (:class:`HaloOutcomeUnknownError`)."""
+    async def upsert_async(self, records: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]: ...
+    def delete(self, id: int) -> None: ...
+    async def delete_async(self, id: int) -> None: ...
+    def count(self) -> int | None:
+        """How many records there are, as Halo counts them (one request)."""
+
+class Users:
+    """``/api/Users`` (contacts)."""
+
+    def list_all(
+        self,
+        *,
+        page_size: int | None = None,
+        max_rows: int | None = None,
+        search: str | None = None,
+        order: str | None = None,
+        order_desc: bool | None = None,
+        include_active: bool | None = None,
+        include_inactive: bool | None = None,
+        last_updated_from: str | None = None,
+        client_id: int | None = None,
+        site_id: int | None = None,
+        search_phonenumbers: bool | None = None,
+    ) -> list[dict[str, Any]]:
+        """Every matching record, read page by page (``pageinate=true``, at
+        most 100 rows a page); ``page_size`` defaults to 100."""
+    async def list_all_async(
+        self,
+        *,
+        page_size: int | None = None,
+        max_rows: int | None = None,
+        search: str | None = None,
+        order: str | None = None,
+        order_desc: bool | None = None,
+        include_active: bool | None = None,
+        include_inactive: bool | None = None,
+        last_updated_from: str | None = None,
+        client_id: int | None = None,
+        site_id: int | None = None,
+        search_phonenumbers: bool | None = None,
+    ) -> list[dict[str, Any]]: ...
+    def get(self, id: int) -> dict[str, Any]:
+        """The record with ``id``; :class:`HaloNotFoundError` if absent."""
+    async def get_async(self, id: int) -> dict[str, Any]: ...
+    def upsert(self, records: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """Creates the records without ``id`` and updates those with one, in
+        one ``POST``; a create that may have been applied is never retried
+        (:class:`HaloOutcomeUnknownError`)."""
+    async def upsert_async(self, records: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]: ...
+    def delete(self, id: int) -> None: ...
+    async def delete_async(self, id: int) -> None: ...
+    def count(self) -> int | None:
+        """How many records there are, as Halo counts them (one request)."""
+
+class Opportunities:
+    """``/api/Opportunities`` (CRM leads)."""
+
+    def list_all(
+        self,
+        *,
+        page_size: int | None = None,
+        max_rows: int | None = None,
+        search: str | None = None,
+        order: str | None = None,
+        order_desc: bool | None = None,
+        include_active: bool | None = None,
+        include_inactive: bool | None = None,
+        last_updated_from: str | None = None,
+        client_id: int | None = None,
+        search_oppemailaddress: str | None = None,
+        search_oppcompanyname: str | None = None,
+        open_only: bool | None = None,
+    ) -> list[dict[str, Any]]:
+        """Every matching record, read page by page (``pageinate=true``, at
+        most 100 rows a page); ``page_size`` defaults to 100."""
+    async def list_all_async(
+        self,
+        *,
+        page_size: int | None = None,
+        max_rows: int | None = None,
+        search: str | None = None,
+        order: str | None = None,
+        order_desc: bool | None = None,
+        include_active: bool | None = None,
+        include_inactive: bool | None = None,
+        last_updated_from: str | None = None,
+        client_id: int | None = None,
+        search_oppemailaddress: str | None = None,
+        search_oppcompanyname: str | None = None,
+        open_only: bool | None = None,
+    ) -> list[dict[str, Any]]: ...
+    def get(self, id: int) -> dict[str, Any]:
+        """The record with ``id``; :class:`HaloNotFoundError` if absent."""
+    async def get_async(self, id: int) -> dict[str, Any]: ...
+    def upsert(self, records: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """Creates the records without ``id`` and updates those with one, in
+        one ``POST``; a create that may have been applied is never retried
+        (:class:`HaloOutcomeUnknownError`)."""
+    async def upsert_async(self, records: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]: ...
+    def delete(self, id: int) -> None: ...
+    async def delete_async(self, id: int) -> None: ...
+    def count(self) -> int | None:
+        """How many records there are, as Halo counts them (one request)."""
+
+class SyncReport:
+    """What one :meth:`LeadSync.sync` did; ``failed`` holds ``(input index,
+    code)`` pairs, never lead data."""
+
+    @property
+    def received(self) -> int: ...
+    @property
+    def created(self) -> int: ...
+    @property
+    def updated(self) -> int: ...
+    @property
+    def unchanged(self) -> int: ...
+    @property
+    def synced(self) -> int:
+        """Created, updated or unchanged."""
+    @property
+    def duplicates(self) -> list[int]:
+        """Input indices of leads whose key appeared earlier; skipped."""
+    @property
+    def failed(self) -> list[tuple[int, str]]: ...
+    @property
+    def clients_created(self) -> int: ...
+    @property
+    def users_created(self) -> int: ...
+    @property
+    def audit_failures(self) -> int: ...
+    @property
+    def reconciled(self) -> int:
+        """Creates whose outcome was unknown, settled by lookups."""
+    @property
+    def requests(self) -> int: ...
+    @property
+    def retries(self) -> int: ...
+    @property
+    def elapsed(self) -> datetime.timedelta: ...
+
+class LeadSync:
+    """Validated leads into HaloPSA as opportunities (and optionally clients
+    and contacts), exactly once: de-duplicated within the input and against
+    HaloPSA, with unknown-outcome creates settled by lookups."""
+
+    def __init__(
+        self,
+        client: HaloClient,
+        *,
+        clients: bool | None = None,
+        users: bool | None = None,
+        batch_size: int | None = None,
+        concurrency: int | None = None,
+        lookup: Literal["auto", "per_lead", "snapshot"] | None = None,
+        reconcile_rounds: int | None = None,
+        actor: str | None = None,
+        masker: Masker | None = None,
+        audit: AuditLog | None = None,
+    ) -> None:
+        """Raises :class:`SyncOptionError` for an option out of range."""
+    def sync(self, leads: Sequence[ValidLead]) -> SyncReport:
+        """Syncs with the GIL released; raises :class:`SyncError` only when
+        the existing records could not be read."""
+    async def sync_async(self, leads: Sequence[ValidLead]) -> SyncReport: ...
+
+_Category = Literal["authentication", "data_access", "configuration_change", "security"]
+_Outcome = Literal["success", "failure", "denied"]
+_DamageKind = Literal["edited", "deleted", "inserted", "reordered", "truncated", "torn_line"]
+
+class AuditLog:
+    """A tamper-evident audit trail: events masked, then appended to JSON
+    Lines segment files under one HMAC-SHA256 chain."""
+
+    def __init__(
+        self,
+        dir: str | os.PathLike[str],
+        chain_key: bytes | str,
+        *,
+        fsync: Literal["every_entry", "never"] | int | None = None,
+        max_segment_bytes: int | None = None,
+    ) -> None:
+        """``chain_key`` is 32 raw bytes or their standard base64; ``fsync``
+        defaults to every entry. Details are masked by the guide's policy
+        and not encrypted (see :meth:`from_config`)."""
+    @staticmethod
+    def from_config(
+        config: Config,
+        dir: str | os.PathLike[str],
+        *,
+        env: Mapping[str, str | bytes] | None = None,
+    ) -> AuditLog:
+        """The log of ``security.auditing``: its chain key, filters, masking,
+        retention and encrypted details."""
+    def record(
+        self,
+        category: _Category,
+        action: str,
+        *,
+        outcome: _Outcome | None = None,
+        actor: str | None = None,
+        resource: str | None = None,
+        source_ip: str | ipaddress.IPv4Address | ipaddress.IPv6Address | None = None,
+        user_agent: str | None = None,
+        details: Mapping[str, Any] | None = None,
+        time: datetime.datetime | None = None,
+    ) -> int | None:
+        """Records an event; returns its sequence number, or ``None`` when
+        the configuration turns it off."""
+    def is_recorded(self, category: _Category, action: str) -> bool: ...
+    def flush(self) -> None: ...
+    def prune(self, now: datetime.datetime | None = None) -> tuple[int, int | None]:
+        """Removes segments past retention: ``(segments, last seq removed)``."""
+    @property
+    def retention(self) -> str: ...
+
+class Damage:
+    """Where an audit chain first breaks."""
+
+    @property
+    def kind(self) -> _DamageKind: ...
+    @property
+    def file(self) -> str: ...
+    @property
+    def line(self) -> int:
+        """1-based; 0 when the whole file is concerned."""
+    @property
+    def seq(self) -> int | None: ...
+
+class VerifyReport:
+    """What :func:`verify` found."""
+
+    @property
+    def segments(self) -> int: ...
+    @property
+    def entries(self) -> int: ...
+    @property
+    def first_seq(self) -> int | None: ...
+    @property
+    def last_seq(self) -> int | None: ...
+    @property
+    def unanchored(self) -> int: ...
+    @property
+    def intact(self) -> bool: ...
+    @property
+    def damage(self) -> Damage | None: ...
+
+def verify(dir: str | os.PathLike[str], chain_key: bytes | str) -> VerifyReport:
+    """Checks every MAC and link of the log in ``dir``; damage is reported,
+    not raised (:class:`AuditError` for ``audit.no_log`` and ``audit.io``)."""
+
+def read_log(
+    dir: str | os.PathLike[str], chain_key: bytes | str, cipher: FieldCipher | None = None
+) -> list[dict[str, Any]]:
+    """Every entry of an intact log as ``{"seq": n, "event": {...}}``."""
+
+class Expiry:
+    """Whether a record is past retention."""
+
+    @property
+    def kind(self) -> Literal["retained", "expired", "held"]: ...
+    @property
+    def at(self) -> datetime.datetime:
+        """When it expires or expired."""
+    @property
+    def reason(self) -> str | None:
+        """The legal hold's reason, for ``held``."""
+
+class RetentionPolicy:
+    """Retention periods per entity, in UTC calendar arithmetic, with legal
+    holds kept in memory."""
+
+    def __init__(
+        self, config: Config | None = None, *, periods: Mapping[str, Sequence[str]] | None = None
+    ) -> None:
+        """From ``config.compliance`` (default configuration when omitted),
+        or only ``periods`` (``{"leads": ["7_years"]}``)."""
+    @property
+    def entities(self) -> list[str]: ...
+    def expires_at(self, entity: str, created_at: datetime.datetime) -> datetime.datetime:
+        """Raises :class:`ComplianceInputError` (``compliance.unknown_entity``)."""
+    def is_expired(
+        self,
+        entity: str,
+        record_id: str,
+        created_at: datetime.datetime,
+        now: datetime.datetime | None = None,
+    ) -> Expiry: ...
+    def place_hold(self, record_id: str, reason: str) -> None: ...
+    def release_hold(self, record_id: str) -> str | None: ...
+    def hold(self, record_id: str) -> str | None: ...
+
+class ConsentLedger:
+    """Consent per subject and purpose; with ``path``, an append-only JSON
+    Lines file synced on every change."""
+
+    def __init__(
+        self,
+        config: Config | None = None,
+        *,
+        path: str | os.PathLike[str] | None = None,
+        purposes: Sequence[str] | None = None,
+        required: Sequence[str] | None = None,
+        allow_custom_purposes: bool = False,
+    ) -> None: ...
+    def grant(
+        self, subject: str, purpose: str, source: str, at: datetime.datetime | None = None
+    ) -> None: ...
+    def withdraw(
+        self, subject: str, purpose: str, source: str, at: datetime.datetime | None = None
+    ) -> None: ...
+    def has_consent(
+        self, subject: str, purpose: str, at: datetime.datetime | None = None
+    ) -> bool: ...
+    def missing_required(self, subject: str, at: datetime.datetime | None = None) -> list[str]: ...
+    def history(
+        self, subject: str
+    ) -> list[tuple[str, Literal["grant", "withdraw"], datetime.datetime, str]]: ...
+    def __len__(self) -> int: ...
+
+class Exporter:
+    """Subject data exports (GDPR portability) as JSON or CSV; CSV cells
+    that start a formula are neutralised."""
+
+    def __init__(self, config: Config | None = None, *, formats: Sequence[str] | None = None) -> None: ...
+    def export(
+        self,
+        subject: str,
+        records: Sequence[Any],
+        *,
+        format: Literal["json", "csv"] = "json",
+        ledger: ConsentLedger | None = None,
+    ) -> str: ...
+    @property
+    def enabled(self) -> bool: ...
+    @property
+    def formats(self) -> list[str]: ...
+
+class Erasure:
+    """What :func:`erase_subject` did."""
+
+    @property
+    def subject(self) -> str: ...
+    @property
+    def actor(self) -> str: ...
+    @property
+    def key_destroyed(self) -> bool: ...
+    @property
+    def erased_at(self) -> datetime.datetime: ...
+
+def erase_subject(
+    keys: SubjectKeys,
+    subject: str,
+    actor: str,
+    *,
+    at: datetime.datetime | None = None,
+    audit: AuditLog | None = None,
+) -> Erasure:
+    """Crypto-shreds ``subject``: destroys its data key and records the
+    erasure in ``audit``."""
+
+def neutralise_cell(cell: str) -> str:
+    """A CSV cell as exports write it (a ``'`` before ``=``, ``+``, ``-``,
+    ``@``, tab or carriage return)."""

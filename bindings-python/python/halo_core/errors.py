@@ -128,17 +128,115 @@ class LeadValidationError(HaloCoreError, ValueError):
         self.field = field
 
 
+class HaloError(HaloCoreError):
+    """A HaloPSA call failed. ``code`` is one of ``halo.auth_failed``,
+    ``halo.forbidden``, ``halo.not_found``, ``halo.rate_limited``,
+    ``halo.api``, ``halo.transport``, ``halo.timeout``, ``halo.decode``,
+    ``halo.outcome_unknown`` or ``halo.config``; ``transient`` says whether
+    the failure may go away by itself (rate limit, transport, timeout, 5xx).
+    Messages never contain the client secret, a token, a body or a query.
+    """
+
+    transient: bool
+
+    def __init__(self, message: str, code: str, transient: bool = False) -> None:
+        super().__init__(message, code)
+        self.transient = transient
+
+
+class HaloConfigError(HaloError, ValueError):
+    """A client setting is missing or invalid (``halo.config``)."""
+
+
+class HaloAuthError(HaloError):
+    """The credentials were rejected (``halo.auth_failed``) or the call was
+    refused (``halo.forbidden``)."""
+
+
+class HaloNotFoundError(HaloError):
+    """No record at that id (``halo.not_found``)."""
+
+
+class HaloRateLimitedError(HaloError):
+    """HTTP 429 persisted through every retry (``halo.rate_limited``)."""
+
+
+class HaloTransportError(HaloError):
+    """The connection failed or timed out (``halo.transport``,
+    ``halo.timeout``)."""
+
+
+class HaloOutcomeUnknownError(HaloError):
+    """A create may or may not have been applied (``halo.outcome_unknown``);
+    look the record up before trying again."""
+
+
+class SandboxError(HaloCoreError):
+    """The HaloPSA sandbox could not start (``sandbox.bind``)."""
+
+
+class SyncError(HaloCoreError):
+    """A lead sync could not run at all (``sync.lookup_failed``: the records
+    already in HaloPSA could not be read). Failures of single leads are not
+    errors: they are in the report."""
+
+
+class SyncOptionError(SyncError, ValueError):
+    """A sync option is out of range (``sync.invalid_option``)."""
+
+
+class AuditError(HaloCoreError):
+    """The audit log failed: ``audit.io``, ``audit.no_log``,
+    ``audit.chain_broken`` (reading a damaged log), ``audit.crypto_failed``,
+    ``audit.cipher_required``, ``audit.masking_failed``, ... Damage found by
+    :func:`halo_core.verify` is reported, not raised."""
+
+
+class AuditInputError(AuditError, ValueError):
+    """A bad chain key (``audit.invalid_chain_key``, ``audit.no_chain_key``),
+    action name (``audit.invalid_action``) or argument
+    (``audit.invalid_argument``)."""
+
+
+class ComplianceError(HaloCoreError):
+    """A compliance helper failed: ``compliance.portability_disabled``,
+    ``compliance.format_disabled``, ``compliance.ledger_io``,
+    ``compliance.ledger_corrupt``, ``compliance.export_failed``,
+    ``compliance.erasure_failed``, ``compliance.audit_failed``."""
+
+
+class ComplianceInputError(ComplianceError, ValueError):
+    """Input the compliance helpers refuse: ``compliance.unknown_entity``,
+    ``compliance.date_out_of_range``, ``compliance.unknown_purpose``,
+    ``compliance.invalid_input``, ``compliance.out_of_order``,
+    ``compliance.column_collision``."""
+
+
 __all__ = [
     "AccessError",
     "AccessSettingsError",
+    "AuditError",
+    "AuditInputError",
+    "ComplianceError",
+    "ComplianceInputError",
     "ConfigError",
     "CryptoError",
     "CryptoInputError",
+    "HaloAuthError",
+    "HaloConfigError",
     "HaloCoreError",
+    "HaloError",
+    "HaloNotFoundError",
+    "HaloOutcomeUnknownError",
+    "HaloRateLimitedError",
+    "HaloTransportError",
     "LeadValidationError",
     "MaskingError",
     "RateLimitError",
     "RateLimitValueError",
+    "SandboxError",
+    "SyncError",
+    "SyncOptionError",
     "WebhookError",
     "WebhookInputError",
 ]
