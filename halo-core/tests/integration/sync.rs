@@ -7,7 +7,7 @@ use std::time::Duration;
 use halo_core::halo::{Client, HaloClient, Opportunity, RetryPolicy, User};
 use halo_core::lead::{Lead, LeadSchema, ValidLead};
 use halo_core::sandbox::{Fault, FaultPlan, Sandbox, SandboxOptions};
-use halo_core::sync::{LeadSync, Lookup, Phase, SyncOptions};
+use halo_core::sync::{LeadSync, Lookup, Phase, SyncOptions, SyncReport};
 
 fn quick_retry(max_attempts: u32) -> RetryPolicy {
     RetryPolicy {
@@ -28,6 +28,12 @@ fn client(sandbox: &Sandbox, attempts: u32) -> HaloClient {
         .retry(quick_retry(attempts))
         .build()
         .unwrap()
+}
+
+/// One sync with `options` through a client with three attempts.
+async fn sync_with(sandbox: &Sandbox, options: SyncOptions, leads: &[ValidLead<'_>]) -> SyncReport {
+    let sync = LeadSync::new(client(sandbox, 3)).with_options(options);
+    sync.sync(leads).await.unwrap()
 }
 
 fn lead(n: usize) -> Lead {
@@ -154,11 +160,7 @@ async fn substring_matches_in_halo_are_not_taken_for_the_lead() {
         ..SyncOptions::default()
     };
 
-    let report = LeadSync::new(client(&sandbox, 3))
-        .with_options(options)
-        .sync(&leads)
-        .await
-        .unwrap();
+    let report = sync_with(&sandbox, options, &leads).await;
 
     assert_eq!(report.created, 1);
     assert_eq!(sandbox.records::<Opportunity>().len(), 2);
@@ -237,11 +239,7 @@ async fn failures_name_the_input_index_and_code_never_the_lead() {
         ..SyncOptions::default()
     };
 
-    let report = LeadSync::new(client(&sandbox, 3))
-        .with_options(options)
-        .sync(&leads)
-        .await
-        .unwrap();
+    let report = sync_with(&sandbox, options, &leads).await;
 
     assert_eq!(report.created, 2);
     let failed: Vec<(usize, &str)> = report.failed.iter().map(|f| (f.index, f.code)).collect();
