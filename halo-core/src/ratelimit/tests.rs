@@ -394,7 +394,7 @@ fn memory_store_keeps_long_keys_apart_too() {
         store.acquire("r", &rule, &long, T0),
         Ok(Verdict::Limited { .. })
     ));
-    let edge = "z".repeat(37);
+    let edge = "z".repeat(29);
     assert!(matches!(
         store.acquire("r", &rule, &edge, T0),
         Ok(Verdict::Allowed { .. })
