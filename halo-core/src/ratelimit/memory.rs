@@ -218,6 +218,6 @@ fn lock(shard: &Mutex<HashTable<Entry>>) -> std::sync::MutexGuard<'_, HashTable<
 mod layout {
     #[test]
     fn an_entry_fits_one_cache_line() {
-        assert!(std::mem::size_of::<super::Entry>() <= 64);
+        assert!(size_of::<super::Entry>() <= 64);
     }
 }
