@@ -38,7 +38,8 @@ type ProgressFn = dyn Fn(Progress) + Send + Sync;
 /// # -> Result<(), halo_core::sync::SyncError> {
 /// use halo_core::sync::{LeadSync, SyncOptions};
 ///
-/// let sync = LeadSync::new(halo).with_options(SyncOptions { clients: true, ..Default::default() });
+/// let options = SyncOptions { clients: true, ..Default::default() };
+/// let sync = LeadSync::new(halo).with_options(options);
 /// let report = sync.sync(&leads).await?;
 /// println!("{} created, {} failed", report.created, report.failed.len());
 /// # Ok(()) }
