@@ -300,7 +300,8 @@ export declare class LeadSync {
    * guide's); with `audit`, one `data_access`/`write` event per distinct
    * lead is recorded (input index, result and id; no lead data); with
    * `masker`, a failed lead's email is logged (`tracing`, debug level)
-   * masked by it, and without one nothing of a lead is logged. Throws `sync.invalid_option` for an option out of range.
+   * masked by it, and without one nothing of a lead is logged. Throws
+   * `sync.invalid_option` for an option out of range.
    */
   constructor(client: HaloClient, options?: LeadSyncOptions | undefined | null, schema?: LeadSchema | undefined | null, audit?: AuditLog | undefined | null, masker?: Masker | undefined | null)
   /**

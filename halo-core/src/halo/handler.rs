@@ -73,19 +73,8 @@ impl<R: Resource> Handler<R> {
     /// How many records match, as Halo's `record_count` reports it, read
     /// from a one-row page (one request). `None` when Halo sent no count.
     pub async fn count(&self, params: R::Params) -> Result<Option<u64>, HaloError> {
-        let mut query = vec![
-            ("pageinate".to_owned(), "true".to_owned()),
-            ("page_size".to_owned(), "1".to_owned()),
-            ("page_no".to_owned(), "1".to_owned()),
-        ];
-        query.extend(
-            params
-                .query_pairs()
-                .into_iter()
-                .map(|(k, v)| (k.to_owned(), v)),
-        );
         let mut call = self.call(Method::GET, None, None, Safety::Repeatable);
-        call.query = query;
+        call.query = page_query(&params, 1, 1);
         let body = self.core.execute(&call).await?;
         let page = wire::decode_list::<R>(&call.route, R::LIST_KEYS, &body)?;
         Ok(page.record_count)
@@ -182,18 +171,7 @@ async fn next_page<R: Resource>(
     paging: &mut Paging<R::Params>,
 ) -> Result<Vec<R>, HaloError> {
     let page_size = paging.params.effective_page_size();
-    let mut query: Vec<(String, String)> = vec![
-        ("pageinate".into(), "true".into()),
-        ("page_size".into(), page_size.to_string()),
-        ("page_no".into(), paging.page_no.to_string()),
-    ];
-    query.extend(
-        paging
-            .params
-            .query_pairs()
-            .into_iter()
-            .map(|(k, v)| (k.to_owned(), v)),
-    );
+    let query = page_query(&paging.params, page_size, paging.page_no);
     let call = Call {
         method: Method::GET,
         route: format!("/api/{}", R::PATH),
@@ -223,6 +201,23 @@ async fn next_page<R: Resource>(
     }
     tracing::debug!(route = %call.route, rows = returned, "halo page");
     Ok(rows)
+}
+
+/// The query of one page: Halo's paging switches (all three are needed for
+/// `page_size` to count) and then the filters.
+fn page_query<P: ListQuery>(params: &P, page_size: u32, page_no: u64) -> Vec<(String, String)> {
+    let mut query = vec![
+        ("pageinate".to_owned(), "true".to_owned()),
+        ("page_size".to_owned(), page_size.to_string()),
+        ("page_no".to_owned(), page_no.to_string()),
+    ];
+    query.extend(
+        params
+            .query_pairs()
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v)),
+    );
+    query
 }
 
 impl<R> Clone for Handler<R> {

@@ -10,9 +10,11 @@ use std::time::Duration;
 pub struct SyncFailure {
     /// The lead's index in the input slice.
     pub index: usize,
-    /// Why: a `halo.*` code of the call that failed, or
-    /// `halo.outcome_unknown` when a create could not be confirmed either
-    /// way after every reconciliation round.
+    /// Why: the `halo.*` code of the call that failed
+    /// (`halo.outcome_unknown` when a create could not be settled either way
+    /// after every reconciliation round, `halo.decode` when Halo sent a
+    /// record without an id), or `sync.not_confirmed` when a create
+    /// succeeded but neither its reply nor a lookup shows the record.
     pub code: &'static str,
 }
 

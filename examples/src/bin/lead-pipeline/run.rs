@@ -3,7 +3,6 @@
 use std::collections::BTreeMap;
 use std::error::Error;
 use std::fs::File;
-use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
@@ -247,7 +246,8 @@ fn receive(
             ip: Some(delivery.remote),
             user_agent: Some(USER_AGENT),
         };
-        let decision = limiter.check("webhooks", &sender_key(delivery.remote), &client)?;
+        let sender = delivery.remote.to_string();
+        let decision = limiter.check("webhooks", &sender, &client)?;
         if matches!(
             decision,
             RateDecision::Limited { .. } | RateDecision::Blocked { .. }
@@ -309,10 +309,6 @@ fn audit_log(config: &Config, secrets: &DemoSecrets, dir: &Path) -> Result<Audit
         .events(auditing.events.clone())
         .retention(retention_of(config))
         .build()?)
-}
-
-fn sender_key(ip: IpAddr) -> String {
-    ip.to_string()
 }
 
 /// The at-rest cipher and blind index: from the configuration when its keys
