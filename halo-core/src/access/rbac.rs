@@ -32,7 +32,7 @@
 //! grants they hold, inherited ones included. A check allocates nothing: it
 //! hashes the role name (an unknown role stops there), then looks up the
 //! permission and, if that does not decide, each dotted prefix from the
-//! longest, skipping lengths that no grant root has.
+//! longest, skipping lengths that none of the role's grant roots has.
 
 use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasher, Hasher};
@@ -61,6 +61,11 @@ const REQUEST_BYTES: [u8; 256] = {
 };
 const WORD: u8 = 1;
 const DOT: u8 = 2;
+/// Names of this many bytes and more share the last bit of a length mask.
+const LONG: usize = 63;
+/// Eight copies of one byte value, for word-at-a-time comparisons.
+const LOW_SEVEN: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+const DOTS: u64 = 0x2e2e_2e2e_2e2e_2e2e;
 
 /// A compiled role policy.
 ///
@@ -86,9 +91,6 @@ pub struct Policy {
     /// hash of the role's name.
     by_root: HashTable<RootEntry>,
     name_hasher: RandomState,
-    /// Bit `n` is set when some grant root is `n` bytes long (bit 63 for 63
-    /// bytes and more): a prefix of another length is not looked up.
-    root_lengths: u64,
 }
 
 /// The grants of one role rooted at one name.
@@ -154,6 +156,10 @@ struct CompiledRole {
     by_root: HashMap<Box<str>, Slot>,
     /// The grant of `*`, if any.
     everything: Option<u32>,
+    /// Bit `n` is set when one of the role's grant roots is `n` bytes long
+    /// (bit 63 for 63 bytes and more): a prefix of another length is not
+    /// looked up.
+    root_lengths: u64,
 }
 
 /// The grants rooted at one name: the name itself (which also covers what
@@ -244,30 +250,56 @@ impl Policy {
     /// permission itself when it is a grant root, else the nearest
     /// ancestor's grant (the ancestor itself or `ancestor.*`), else `*`.
     ///
-    /// Ancestors are found by slicing at the dots from the end. Each prefix
-    /// is hashed on its own: foldhash takes the same few instructions for
-    /// any name up to 16 bytes, so this costs no more than extending one
-    /// hash part by part, and a name that is itself a root needs no scan.
+    /// A name equal to a grant root is well formed, so the first look-up
+    /// needs no check of the name. After that, the dots are found eight
+    /// bytes at a time; a dot at byte `n` ends the ancestor of length `n`,
+    /// so the ancestors worth a look-up are the dots whose length one of the
+    /// role's roots has: one AND of two masks. Only the part below an
+    /// ancestor that matched is checked byte by byte (the ancestor, being a
+    /// root, is well formed). Each prefix is hashed on its own: foldhash
+    /// takes the same few instructions for any name up to 16 bytes, so this
+    /// costs no more than extending one hash part by part.
     #[inline]
     fn find(&self, role: &str, permission: &str) -> Option<&Grant> {
         let (seed, role) = self.role(role)?;
         let compiled = self.roles.get(role as usize)?;
-        if let Some(index) = self.slot(seed, role, permission).and_then(|s| s.itself) {
-            return compiled.grants.get(index as usize);
-        }
+        let lengths = compiled.root_lengths;
+        let grant = |index: u32| compiled.grants.get(index as usize);
 
-        let bytes = permission.as_bytes();
-        let mut end = bytes.len();
-        while let Some(dot) = bytes[..end].iter().rposition(|&b| b == b'.') {
-            let slot = self.slot(seed, role, &permission[..dot]);
-            if let Some(index) = slot.and_then(|s| s.itself.or(s.below)) {
-                let rest = &permission[dot + 1..];
-                return is_request(rest).then(|| compiled.grants.get(index as usize))?;
-            }
-            end = dot;
+        if lengths & length_bit(permission.len()) != 0
+            && let Some(index) = self.slot(seed, role, permission).and_then(|s| s.itself)
+        {
+            return grant(index);
         }
-        let index = compiled.everything.filter(|_| is_request(permission))?;
-        compiled.grants.get(index as usize)
+        let bytes = permission.as_bytes();
+        let dots = head_dots(&bytes[..bytes.len().min(LONG)]);
+        let below = |len: usize| {
+            let slot = self.slot(seed, role, permission.get(..len)?)?;
+            let index = slot.itself.or(slot.below)?;
+            Some(is_request_from(bytes, dots, len + 1).then_some(index))
+        };
+        // Ancestors of 63 bytes and more share the mask's last bit.
+        if bytes.len() > LONG && lengths & length_bit(LONG) != 0 {
+            let mut end = bytes.len();
+            while let Some(dot) = bytes[LONG..end].iter().rposition(|&b| b == b'.') {
+                end = LONG + dot;
+                if let Some(found) = below(end) {
+                    return found.and_then(grant);
+                }
+            }
+        }
+        let mut candidates = dots & lengths;
+        while candidates != 0 {
+            let len = 63 - candidates.leading_zeros() as usize;
+            if let Some(found) = below(len) {
+                return found.and_then(grant);
+            }
+            candidates &= !(1 << len);
+        }
+        let index = compiled
+            .everything
+            .filter(|_| is_request_from(bytes, dots, 0))?;
+        grant(index)
     }
 
     /// The hash seeding the role's roots, and the role's index.
@@ -286,9 +318,6 @@ impl Policy {
     /// The grants of role number `role` rooted at `root`.
     #[inline]
     fn slot(&self, seed: u64, role: u32, root: &str) -> Option<&Slot> {
-        if self.root_lengths & length_bit(root.len()) == 0 {
-            return None;
-        }
         let hash = root_hash(seed, root);
         let entry = self.by_root.find(hash, |e| {
             e.role == role && same(e.root.as_bytes(), root.as_bytes())
@@ -306,10 +335,9 @@ impl Policy {
         }
 
         let mut by_root = HashTable::new();
-        let mut root_lengths = 0;
         for ((role, compiled), &seed) in (0_u32..).zip(&mut self.roles).zip(&seeds) {
             for (root, slot) in std::mem::take(&mut compiled.by_root) {
-                root_lengths |= length_bit(root.len());
+                compiled.root_lengths |= length_bit(root.len());
                 let entry = RootEntry {
                     hash: root_hash(seed, &root),
                     role,
@@ -320,7 +348,6 @@ impl Policy {
             }
         }
         self.by_root = by_root;
-        self.root_lengths = root_lengths;
         self
     }
 
@@ -395,7 +422,6 @@ impl PolicyBuilder {
             by_name: HashTable::new(),
             by_root: HashTable::new(),
             name_hasher: RandomState::default(),
-            root_lengths: 0,
         };
         Ok(policy.index())
     }
@@ -460,6 +486,7 @@ impl PolicyBuilder {
             grants: Vec::new(),
             by_root: HashMap::default(),
             everything: None,
+            root_lengths: 0,
         };
 
         while let Some(current) = queue.pop_front() {
@@ -502,10 +529,9 @@ impl CompiledRole {
 
 /// Whether `name` can be asked about: non-empty dotted words without empty
 /// parts. `*` is allowed as an ordinary character.
-#[inline]
-fn is_request(name: &str) -> bool {
+fn is_request(name: &[u8]) -> bool {
     let mut previous_dot = true;
-    for &b in name.as_bytes() {
+    for &b in name {
         match REQUEST_BYTES[usize::from(b)] {
             WORD => previous_dot = false,
             DOT if !previous_dot => previous_dot = true,
@@ -513,6 +539,58 @@ fn is_request(name: &str) -> bool {
         }
     }
     !previous_dot
+}
+
+/// Whether `name[from..]` can be asked about (see [`is_request`]), given
+/// the dots of `name`'s first 63 bytes as [`head_dots`] finds them.
+///
+/// For names of up to 63 bytes the dots already tell where the parts are:
+/// the rest must not start or end with a dot nor hold two in a row, which
+/// is three tests of the mask, and every byte must be a word character or
+/// a dot, which one branch-free pass over the bytes checks.
+#[inline]
+fn is_request_from(name: &[u8], dots: u64, from: usize) -> bool {
+    let Some(rest) = name.get(from..).filter(|rest| !rest.is_empty()) else {
+        return false;
+    };
+    if name.len() > LONG {
+        return is_request(rest);
+    }
+    let parts = dots >> from;
+    let placed = parts & 1 == 0 && parts & (parts >> 1) == 0 && parts >> (rest.len() - 1) == 0;
+    let strays = rest.iter().fold(0, |all, &b| {
+        all | u8::from(REQUEST_BYTES[usize::from(b)] == 0)
+    });
+    placed && strays == 0
+}
+
+/// The dots of at most 63 bytes, as a mask.
+#[inline]
+fn head_dots(name: &[u8]) -> u64 {
+    let mut dots = 0;
+    let mut chunks = name.chunks_exact(8);
+    let mut shift = 0;
+    for chunk in chunks.by_ref() {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        dots |= dot_bits(u64::from_le_bytes(word)) << shift;
+        shift += 8;
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut word = [0; 8];
+        word[..rest.len()].copy_from_slice(rest);
+        dots |= dot_bits(u64::from_le_bytes(word)) << shift;
+    }
+    dots
+}
+
+/// One bit per byte of `word` (little-endian) that is a `.`.
+#[inline]
+fn dot_bits(word: u64) -> u64 {
+    let x = word ^ DOTS;
+    let zero = !((x & LOW_SEVEN).wrapping_add(LOW_SEVEN) | x | LOW_SEVEN);
+    (zero >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
 }
 
 /// The hash of a grant root of the role whose name hashes to `seed`.
@@ -523,7 +601,7 @@ fn root_hash(seed: u64, root: &str) -> u64 {
     hasher.finish()
 }
 
-/// The bit of [`Policy::root_lengths`] for a name of `len` bytes.
+/// The bit of [`CompiledRole::root_lengths`] for a name of `len` bytes.
 #[inline]
 fn length_bit(len: usize) -> u64 {
     1 << len.min(63)

@@ -34,7 +34,12 @@ fn below_a_grant_but_not_beside_it() {
 /// `name.*`, then `*`; among equal grants the first listed.
 fn oracle(p: &Policy, role: &str, permission: &str) -> Option<Grant> {
     let (_, index) = p.role(role)?;
-    if !is_request(permission) {
+    let word = |w: &str| {
+        !w.is_empty()
+            && w.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"_-*".contains(&b))
+    };
+    if !permission.split('.').all(word) {
         return None;
     }
     let covers = |g: &Grant| -> Option<(usize, bool)> {
@@ -101,6 +106,63 @@ proptest::proptest! {
             oracle(&p, &role, &permission)
         );
     }
+
+    /// Names and roots on both sides of 63 bytes, where dot positions stop
+    /// fitting the look-up's mask.
+    #[test]
+    fn look_up_agrees_with_the_semantics_past_63_bytes(
+        role in "(long|short|x)",
+        permission in long_names(),
+    ) {
+        let [root_62, root_63, root_64, root_87] = long_roots();
+        let p = Policy::builder()
+            .role("long", [root_63, format!("{root_64}.*"), root_87], [] as [&str; 0])
+            .role("short", [root_62, format!("{WORD_21}.a"), "ab.*".to_owned()], ["long"])
+            .build()
+            .unwrap();
+        proptest::prop_assert_eq!(
+            p.find(&role, &permission).cloned(),
+            oracle(&p, &role, &permission)
+        );
+    }
+
+    /// Any bytes at all: malformed names are denied, never matched.
+    #[test]
+    fn look_up_agrees_with_the_semantics_on_any_text(
+        role in "(deep|wide)",
+        permission in "[ab.*_ /\u{e9}-]{0,80}",
+    ) {
+        let p = Policy::builder()
+            .role("deep", ["a", "a.b.*", "b-b", "_"], [] as [&str; 0])
+            .role("wide", ["*"], [] as [&str; 0])
+            .build()
+            .unwrap();
+        proptest::prop_assert_eq!(
+            p.find(&role, &permission).cloned(),
+            oracle(&p, &role, &permission)
+        );
+    }
+}
+
+const WORD_21: &str = "abcdefghijklmnopqrstu";
+
+/// Grant roots of 62, 63, 64 and 87 bytes.
+fn long_roots() -> [String; 4] {
+    let w = WORD_21;
+    [
+        format!("{w}.{w}.{}", &w[..18]),
+        format!("{w}.{w}.{}", &w[..19]),
+        format!("{w}.{w}.{}", &w[..20]),
+        format!("{w}.{w}.{w}.{w}.ab"),
+    ]
+}
+
+/// Names starting with a long root (or a word) and going on below it.
+fn long_names() -> impl proptest::strategy::Strategy<Value = String> {
+    let [r62, r63, r64, r87] = long_roots();
+    let w = WORD_21;
+    let pattern = format!("({r62}|{r63}|{r64}|{r87}|{w}|a)(\\.({w}|ab|a|\\*)){{0,4}}\\.?");
+    proptest::string::string_regex(&pattern).unwrap()
 }
 
 #[test]
