@@ -1,6 +1,5 @@
 //! Where a limiter reads the time.
 
-use std::cell::Cell;
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -18,7 +17,7 @@ pub trait Clock: Send + Sync + fmt::Debug {
 
 /// The system's wall clock, read cheaply.
 ///
-/// Each thread reads the wall clock at most every 100 ms and adds the time
+/// The process reads the wall clock at most every 100 ms and adds the time
 /// elapsed since on the processor's cycle counter (through `quanta`, which
 /// falls back to the operating system's monotonic clock where the counter
 /// is unreliable). A step of the wall clock (an NTP correction) is thus
@@ -72,27 +71,26 @@ const REANCHOR_AFTER: u64 = 100_000_000;
 
 /// The cycle counter, calibrated once per process.
 static COUNTER: OnceLock<quanta::Clock> = OnceLock::new();
-
-thread_local! {
-    /// The wall clock read at a raw reading of the cycle counter.
-    static ANCHOR: Cell<Option<(u64, u64)>> = const { Cell::new(None) };
-}
+/// The wall clock minus the counter, in nanoseconds, at the last reading of
+/// the wall clock. One number, so a reader never sees half an update.
+static OFFSET: AtomicU64 = AtomicU64::new(0);
+/// The counter, in nanoseconds, at the last reading of the wall clock; 0
+/// before the first. Stored after [`OFFSET`] with release ordering, so a
+/// thread that sees it sees that offset (or a later one).
+static ANCHORED_AT: AtomicU64 = AtomicU64::new(0);
 
 impl Clock for SystemClock {
     fn now_nanos(&self) -> u64 {
         let counter = COUNTER.get_or_init(quanta::Clock::new);
-        let raw = counter.raw();
-        ANCHOR.with(|anchor| {
-            if let Some((wall, at)) = anchor.get() {
-                let elapsed = counter.delta_as_nanos(at, raw);
-                if elapsed < REANCHOR_AFTER {
-                    return wall.saturating_add(elapsed);
-                }
-            }
-            let wall = wall_clock_nanos();
-            anchor.set(Some((wall, raw)));
-            wall
-        })
+        let ticks = counter.delta_as_nanos(0, counter.raw());
+        let anchored = ANCHORED_AT.load(Ordering::Acquire);
+        if anchored != 0 && ticks.wrapping_sub(anchored) < REANCHOR_AFTER {
+            return ticks.wrapping_add(OFFSET.load(Ordering::Relaxed));
+        }
+        let wall = wall_clock_nanos();
+        OFFSET.store(wall.wrapping_sub(ticks), Ordering::Relaxed);
+        ANCHORED_AT.store(ticks.max(1), Ordering::Release);
+        wall
     }
 }
 

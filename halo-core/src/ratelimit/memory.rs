@@ -48,7 +48,10 @@ pub struct MemoryStore {
     per_shard: usize,
 }
 
+/// Aligned to a cache line, so that an entry never straddles two: the
+/// table would otherwise place it at any multiple of 16 bytes.
 #[derive(Debug)]
+#[repr(align(64))]
 struct Entry {
     /// The hash of the rule name and the key, kept so that growing a table
     /// or evicting from it hashes nothing.

@@ -1,6 +1,9 @@
 //! A rule and the GCRA arithmetic that enforces it on one key.
 
+use std::fmt;
 use std::time::Duration;
+
+use strength_reduce::StrengthReducedU64;
 
 use super::clock::saturating_nanos;
 use crate::config::RateRule;
@@ -22,11 +25,15 @@ use crate::config::RateRule;
 /// assert_eq!(api.emission_interval(), Duration::from_millis(600));
 /// assert_eq!(api.burst(), 20);
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy)]
 pub struct Rule {
     interval: u64,
     burst: u32,
     block: u64,
+    /// `interval` (at least 1) as a multiplication: a check divides by it to
+    /// count the requests left, and a hardware division costs as much as
+    /// the rest of the arithmetic together.
+    per_interval: StrengthReducedU64,
 }
 
 /// The state one store keeps for one key under one rule, in nanoseconds
@@ -93,6 +100,7 @@ impl Rule {
             interval,
             burst: 1,
             block: 0,
+            per_interval: StrengthReducedU64::new(interval.max(1)),
         }
     }
 
@@ -184,7 +192,25 @@ impl Rule {
     /// time is `tat`.
     pub(crate) fn remaining(&self, tat: u64, now: u64) -> u32 {
         let headroom = now.saturating_add(self.window()).saturating_sub(tat);
-        u32::try_from(headroom / self.interval.max(1)).unwrap_or(u32::MAX)
+        u32::try_from(headroom / self.per_interval).unwrap_or(u32::MAX)
+    }
+}
+
+impl PartialEq for Rule {
+    fn eq(&self, other: &Self) -> bool {
+        (self.interval, self.burst, self.block) == (other.interval, other.burst, other.block)
+    }
+}
+
+impl Eq for Rule {}
+
+impl fmt::Debug for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Rule")
+            .field("interval", &self.interval)
+            .field("burst", &self.burst)
+            .field("block", &self.block)
+            .finish()
     }
 }
 

@@ -358,6 +358,45 @@ proptest! {
             prop_assert!(allowed <= u64::from(burst) + (now - T0) / interval);
         }
     }
+
+    /// The requests left are the whole intervals of headroom, counted by a
+    /// plain division, for any rate and any distance to the key's time.
+    #[test]
+    fn remaining_counts_whole_intervals(
+        requests in 1u32..=u32::MAX,
+        period_ms in 1u64..10_000_000,
+        burst in 1u32..=u32::MAX,
+        ahead in 0u64..u64::MAX / 2,
+    ) {
+        let rule = Rule::per(requests, Duration::from_millis(period_ms)).with_burst(burst);
+        let interval = rule.emission_interval().as_nanos() as u64;
+        prop_assume!(interval > 0);
+        let now = T0;
+        let tat = now.saturating_add(ahead % rule.window().saturating_add(interval));
+        let headroom = now.saturating_add(rule.window()).saturating_sub(tat);
+        let expected = u32::try_from(headroom / interval).unwrap_or(u32::MAX);
+        prop_assert_eq!(rule.remaining(tat, now), expected);
+    }
+}
+
+#[test]
+fn system_clock_agrees_with_the_wall_clock_on_every_thread() {
+    let wall = || {
+        let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+        since.unwrap().as_nanos() as u64
+    };
+    std::thread::scope(|scope| {
+        for _ in 0..4 {
+            scope.spawn(|| {
+                for _ in 0..10_000 {
+                    let before = wall();
+                    let read = SystemClock.now_nanos();
+                    let after = wall();
+                    assert!(before <= read + 1_000_000 && read <= after + 1_000_000);
+                }
+            });
+        }
+    });
 }
 
 #[test]
