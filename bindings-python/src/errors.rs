@@ -94,9 +94,10 @@ pub(crate) fn ratelimit_error(err: &halo_core::RateLimitError) -> PyErr {
 
 /// Raises a core webhook error as `halo_core.WebhookError`, or as
 /// `halo_core.WebhookInputError` (also a `ValueError`) when a setting given
-/// to a constructor cannot be used.
+/// to a constructor cannot be used, with its code and the HTTP status the
+/// core maps it to.
 pub(crate) fn webhook_error(err: &halo_core::WebhookError) -> PyErr {
-    let args = (err.to_string(), err.code());
+    let args = (err.to_string(), err.code(), err.http_status());
     match err.code() {
         "webhook.invalid_setting" => WebhookInputError::new_err(args),
         _ => WebhookError::new_err(args),

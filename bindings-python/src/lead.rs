@@ -2,7 +2,9 @@
 //! mapping) and `CsvMapping`. Dictionaries in, plain values out; every rule
 //! lives in `halo_core::lead`.
 
-use halo_core::lead::{self as core, LeadError, LeadField, UnknownFields};
+use std::borrow::Cow;
+
+use halo_core::lead::{self as core, FieldValue, LeadError, LeadField, UnknownFields};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
@@ -144,10 +146,17 @@ impl LeadSchema {
 
     /// Validates a lead given as a mapping; raises `LeadValidationError`.
     fn validate(&self, lead: &Bound<'_, PyAny>) -> PyResult<ValidLead> {
-        let value = to_json(lead)?;
-        let valid = self.inner.validate_value(&value);
+        let valid = match lead.cast::<PyDict>() {
+            Ok(dict) => self.validate_dict(dict)?,
+            Err(_) => {
+                let value = to_json(lead)?;
+                self.inner
+                    .validate_value(&value)
+                    .map(core::ValidLead::into_owned)
+            }
+        };
         Ok(ValidLead {
-            inner: valid.map_err(|e| lead_error(&e))?.into_owned(),
+            inner: valid.map_err(|e| lead_error(&e))?,
         })
     }
 
@@ -221,6 +230,54 @@ impl LeadSchema {
     fn __repr__(&self) -> String {
         format!("LeadSchema(unknown_fields={:?})", self.unknown_fields())
     }
+}
+
+impl LeadSchema {
+    /// Validates a `dict` with its `str` keys and values lent to the core,
+    /// not copied into JSON first. Other values are converted to JSON, so a
+    /// value JSON cannot hold raises `TypeError` as for any mapping.
+    fn validate_dict(
+        &self,
+        dict: &Bound<'_, PyDict>,
+    ) -> PyResult<Result<core::ValidLead<'static>, LeadError>> {
+        // Held first, so that converting a value (which may run Python code)
+        // cannot change what is being read.
+        let items: Vec<_> = dict.iter().collect();
+        let mut failure = None;
+        let fields = items
+            .iter()
+            .map_while(|(key, value)| match field(key, value) {
+                Ok(field) => Some(field),
+                Err(err) => {
+                    failure = Some(err);
+                    None
+                }
+            });
+        let valid = self.inner.validate_fields(fields);
+        match failure {
+            Some(err) => Err(err),
+            None => Ok(valid.map(core::ValidLead::into_owned)),
+        }
+    }
+}
+
+/// One `dict` item as a lead field, its text borrowed.
+fn field<'a>(
+    key: &'a Bound<'_, PyAny>,
+    value: &'a Bound<'_, PyAny>,
+) -> PyResult<(Cow<'a, str>, FieldValue<'a>)> {
+    let key = key
+        .cast::<PyString>()
+        .map_err(|_| PyTypeError::new_err("lead keys must be str"))?
+        .to_str()?;
+    let value = if let Ok(text) = value.cast::<PyString>() {
+        FieldValue::Text(Cow::Borrowed(text.to_str()?))
+    } else if value.is_none() {
+        FieldValue::Null
+    } else {
+        FieldValue::Other(to_json(value)?)
+    };
+    Ok((Cow::Borrowed(key), value))
 }
 
 #[pymethods]

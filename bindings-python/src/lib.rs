@@ -18,6 +18,13 @@ mod webhook;
 
 use pyo3::prelude::*;
 
+/// Rust allocations of the extension (the core's values, masked text,
+/// validated leads) come from mimalloc: glibc's allocator spent a fifth of
+/// a batch validation in its free lists. Python's own objects are not
+/// affected.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The native module, imported by the `halo_core` package.
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {

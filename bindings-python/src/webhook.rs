@@ -14,9 +14,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use halo_core::SecretString;
 use halo_core::secret::{MemorySource, SecretBytes, SecretSource, SystemSource};
 use halo_core::webhook::{self as core, SignatureEncoding, SignatureScheme};
-use pyo3::exceptions::PyOverflowError;
+use pyo3::exceptions::{PyOverflowError, PyTypeError};
+use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyString};
+use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
 use secrecy::ExposeSecret;
 
 use crate::config::Config;
@@ -24,6 +25,10 @@ use crate::errors::webhook_error;
 
 /// Bodies at least this long are verified with the GIL released.
 const DETACH_BYTES: usize = 16 * 1024;
+
+/// Stands for a `bytes` header name that is not UTF-8: not a valid HTTP
+/// header name, so no header the verifier reads matches it.
+const NOT_UTF8_NAME: &str = "(not UTF-8)";
 
 /// How a provider checks signatures: one scheme and its active secrets.
 #[pyclass(module = "halo_core", frozen)]
@@ -238,10 +243,9 @@ impl WebhookVerifier {
         provider: Option<&str>,
         now: Option<u64>,
     ) -> PyResult<Verified> {
-        let delivery = Delivery::new(&body, headers, remote_addr, provider, now)?;
-        finish(py, body.len(), || {
-            delivery.check(|r, t| self.inner.verify_at(r, t))
-        })
+        let objects = header_objects(headers)?;
+        let request = request(&objects, &body, remote_addr, provider)?;
+        self.run(py, &request, at(now)?, core::WebhookVerifier::verify_at)
     }
 
     /// Like `verify`, but accepts a signed timestamp at any distance from
@@ -256,9 +260,10 @@ impl WebhookVerifier {
         provider: Option<&str>,
         now: Option<u64>,
     ) -> PyResult<Verified> {
-        let delivery = Delivery::new(&body, headers, remote_addr, provider, now)?;
-        let check = |r: &core::WebhookRequest<'_>, t| self.inner.verify_ignoring_timestamp_at(r, t);
-        finish(py, body.len(), || delivery.check(check))
+        let objects = header_objects(headers)?;
+        let request = request(&objects, &body, remote_addr, provider)?;
+        let check = core::WebhookVerifier::verify_ignoring_timestamp_at;
+        self.run(py, &request, at(now)?, check)
     }
 
     /// Releases the replay claim of a delivery the caller failed to
@@ -279,6 +284,37 @@ impl WebhookVerifier {
 
     fn __repr__(&self) -> String {
         format!("WebhookVerifier(providers={:?})", self.provider_names())
+    }
+}
+
+/// A verification method of the core verifier.
+type Check = fn(
+    &core::WebhookVerifier,
+    &core::WebhookRequest<'_>,
+    SystemTime,
+) -> Result<core::Verified, core::WebhookError>;
+
+impl WebhookVerifier {
+    /// Runs `check` on a converted delivery. The GIL is released only for
+    /// large bodies: for a small one, releasing and taking it back costs
+    /// more than the hashing.
+    fn run(
+        &self,
+        py: Python<'_>,
+        request: &core::WebhookRequest<'_>,
+        now: SystemTime,
+        check: Check,
+    ) -> PyResult<Verified> {
+        let verify = || check(&self.inner, request, now);
+        let result = if request.body().len() >= DETACH_BYTES {
+            py.detach(verify)
+        } else {
+            verify()
+        };
+        match result {
+            Ok(inner) => Ok(Verified { inner }),
+            Err(e) => Err(webhook_error(&e)),
+        }
     }
 }
 
@@ -439,81 +475,78 @@ fn source(secrets: Option<HashMap<String, SecretArg>>) -> Box<dyn SecretSource> 
     }
 }
 
-/// The headers as owned `(name, value)` pairs, from a mapping (its
-/// `items()`) or an iterable of pairs.
-fn header_pairs(headers: &Bound<'_, PyAny>) -> PyResult<Vec<(String, Vec<u8>)>> {
-    let items = if headers.hasattr("items")? {
-        headers.call_method0("items")?
-    } else {
-        headers.clone()
+/// The `(name, value)` objects of the headers, held (not copied) so that
+/// the text borrowed from them stays valid while the GIL is released: a
+/// `dict` and lists or tuples of pairs are read directly, any other mapping
+/// through its `items()`, anything else as an iterable of pairs.
+fn header_objects<'py>(headers: &Bound<'py, PyAny>) -> PyResult<Vec<HeaderPair<'py>>> {
+    if let Ok(dict) = headers.cast_exact::<PyDict>() {
+        return Ok(dict.iter().collect());
+    }
+    if let Ok(list) = headers.cast_exact::<PyList>() {
+        return list.iter().map(|item| item.extract()).collect();
+    }
+    if let Ok(tuple) = headers.cast_exact::<PyTuple>() {
+        return tuple.iter().map(|item| item.extract()).collect();
+    }
+    // Looked up only here: on a list, a failed lookup would build an
+    // AttributeError on every call.
+    let items = match headers.getattr_opt(intern!(headers.py(), "items"))? {
+        Some(items) => items.call0()?,
+        None => headers.clone(),
     };
-    let mut pairs = Vec::new();
-    for item in items.try_iter()? {
-        let (name, value): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item?.extract()?;
-        let name = String::from_utf8_lossy(&text_or_bytes(&name)?).into_owned();
-        pairs.push((name, text_or_bytes(&value)?.into_owned()));
-    }
-    Ok(pairs)
+    items.try_iter()?.map(|item| item?.extract()).collect()
 }
 
-/// The bytes of a `str` (UTF-8) or `bytes` header name or value.
-fn text_or_bytes<'a>(value: &'a Bound<'_, PyAny>) -> PyResult<Cow<'a, [u8]>> {
-    if let Ok(text) = value.cast::<PyString>() {
-        Ok(Cow::Owned(text.to_str()?.as_bytes().to_vec()))
-    } else {
-        Ok(Cow::Borrowed(value.cast::<PyBytes>()?.as_bytes()))
-    }
-}
+/// One header's name and value objects.
+type HeaderPair<'py> = (Bound<'py, PyAny>, Bound<'py, PyAny>);
 
-/// The core request. An address that does not parse counts as no address,
-/// which a provider with an allow-list refuses.
-/// A delivery's arguments, converted once for either verify method.
-struct Delivery<'a> {
-    body: &'a [u8],
-    pairs: Vec<(String, Vec<u8>)>,
-    remote_addr: Option<&'a str>,
-    provider: Option<&'a str>,
-    now: SystemTime,
-}
-
-impl<'a> Delivery<'a> {
-    fn new(
-        body: &'a [u8],
-        headers: &Bound<'_, PyAny>,
-        remote_addr: Option<&'a str>,
-        provider: Option<&'a str>,
-        now: Option<u64>,
-    ) -> PyResult<Self> {
-        let (pairs, now) = (header_pairs(headers)?, at(now)?);
-        Ok(Self {
-            body,
-            pairs,
-            remote_addr,
-            provider,
-            now,
-        })
-    }
-
-    fn check<T>(&self, verify: impl FnOnce(&core::WebhookRequest<'_>, SystemTime) -> T) -> T {
-        let request = request(&self.pairs, self.body, self.remote_addr, self.provider);
-        verify(&request, self.now)
-    }
-}
-
+/// The core request, borrowing header text from its objects. An address
+/// that does not parse counts as no address, which a provider with an
+/// allow-list refuses.
 fn request<'a>(
-    pairs: &'a [(String, Vec<u8>)],
+    objects: &'a [HeaderPair<'_>],
     body: &'a [u8],
     remote_addr: Option<&str>,
     provider: Option<&'a str>,
-) -> core::WebhookRequest<'a> {
-    let mut request = core::WebhookRequest::from_pairs(pairs, body);
+) -> PyResult<core::WebhookRequest<'a>> {
+    let mut request = core::WebhookRequest::new(body);
+    for (name, value) in objects {
+        request = request.header(header_name(name)?, header_value(value)?);
+    }
     if let Some(provider) = provider {
         request = request.provider(provider);
     }
     if let Some(addr) = remote_addr.and_then(|a| a.parse::<IpAddr>().ok()) {
         request = request.remote_addr(addr);
     }
-    request
+    Ok(request)
+}
+
+/// A header name as text. A `bytes` name that is not UTF-8 cannot be any
+/// header the verifier reads, so it stands in as a name no header has.
+fn header_name<'a>(name: &'a Bound<'_, PyAny>) -> PyResult<&'a str> {
+    match name.cast::<PyString>() {
+        Ok(text) => text.to_str(),
+        Err(_) => Ok(std::str::from_utf8(header_bytes(name)?).unwrap_or(NOT_UTF8_NAME)),
+    }
+}
+
+/// A header value's bytes: UTF-8 for `str`.
+fn header_value<'a>(value: &'a Bound<'_, PyAny>) -> PyResult<&'a [u8]> {
+    match value.cast::<PyString>() {
+        Ok(text) => Ok(text.to_str()?.as_bytes()),
+        Err(_) => header_bytes(value),
+    }
+}
+
+fn header_bytes<'a>(value: &'a Bound<'_, PyAny>) -> PyResult<&'a [u8]> {
+    match value.cast::<PyBytes>() {
+        Ok(bytes) => Ok(bytes.as_bytes()),
+        Err(_) => Err(PyTypeError::new_err(
+            "header names and values must be str or bytes",
+        )),
+    }
 }
 
 fn at(now: Option<u64>) -> PyResult<SystemTime> {
@@ -522,21 +555,5 @@ fn at(now: Option<u64>) -> PyResult<SystemTime> {
             .checked_add(Duration::from_secs(secs))
             .ok_or_else(|| PyOverflowError::new_err("`now` is out of range")),
         None => Ok(SystemTime::now()),
-    }
-}
-
-/// Runs `f`, with the GIL released for large bodies, and converts the result.
-fn finish<F>(py: Python<'_>, len: usize, f: F) -> PyResult<Verified>
-where
-    F: FnOnce() -> Result<core::Verified, core::WebhookError> + Send,
-{
-    let result = if len >= DETACH_BYTES {
-        py.detach(f)
-    } else {
-        f()
-    };
-    match result {
-        Ok(inner) => Ok(Verified { inner }),
-        Err(e) => Err(webhook_error(&e)),
     }
 }

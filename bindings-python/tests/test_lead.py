@@ -238,3 +238,37 @@ def test_sources_feed_the_schema() -> None:
     assert (caught.value.code, caught.value.field) == ("lead.source_field_missing", "lastName")
     with pytest.raises(LeadValidationError):
         CsvMapping(delimiter=";;")
+
+
+@pytest.mark.parametrize("case", [c for _, c in LEADS if "lead" in c], ids=[i for i, c in LEADS if "lead" in c])
+def test_dicts_and_other_mappings_validate_alike(case: dict) -> None:
+    # A dict lends its strings to the core; any other mapping is read as
+    # JSON first. Both must give the same lead or the same violations.
+    from types import MappingProxyType
+
+    schema = schema_of(case.get("schema"))
+    outcomes = []
+    for lead in (case["lead"], MappingProxyType(case["lead"])):
+        try:
+            outcomes.append(schema.validate(lead).to_dict())
+        except LeadValidationError as err:
+            outcomes.append((err.code, codes(err)))
+        except TypeError as err:
+            outcomes.append(type(err))
+    assert outcomes[0] == outcomes[1]
+
+
+def test_dict_values_that_are_not_text() -> None:
+    kept = LeadSchema(unknown_fields="keep").validate({**ADA, "phone": None, "score": 7,
+                                                      "tags": ["a", {"b": 1.5}], "note": None})
+    assert kept.phone is None and kept.extra == {"score": 7, "tags": ["a", {"b": 1.5}], "note": None}
+    with pytest.raises(LeadValidationError) as caught:
+        LeadSchema().validate({**ADA, "email": True, "company": 3})
+    assert codes(caught.value) == [{"field": "email", "code": "lead.wrong_type"},
+                                   {"field": "company", "code": "lead.wrong_type"}]
+    with pytest.raises(TypeError):
+        LeadSchema().validate({**ADA, 7: "seven"})
+    with pytest.raises(TypeError):
+        LeadSchema().validate({**ADA, "first_name": float("nan")})
+    with pytest.raises(UnicodeEncodeError):
+        LeadSchema().validate({**ADA, "company": "\ud800"})

@@ -230,3 +230,95 @@ def test_reprs_hide_secrets() -> None:
     signer = WebhookSigner.basic("halo", "hunter2-secret")
     for text in [repr(signature), repr(signer), repr(Provider(signature, api_keys=["hunter2-secret"]))]:
         assert "hunter2" not in text
+
+
+def test_refusals_carry_the_http_status_of_the_core() -> None:
+    headers = {"webhook-id": SW_ID, "webhook-timestamp": str(SW_TIMESTAMP), "webhook-signature": SW_SIGNATURE}
+    verifier = spec_verifier()
+    refusals = [
+        (lambda: verifier.verify(SW_BODY, {}, now=SW_TIMESTAMP), "webhook.missing_header", 400),
+        (lambda: verifier.verify(SW_BODY, {**headers, "webhook-timestamp": "soon"}, now=SW_TIMESTAMP),
+         "webhook.malformed_header", 400),
+        (lambda: verifier.verify(SW_BODY + b" ", headers, now=SW_TIMESTAMP), "webhook.signature_mismatch", 401),
+        (lambda: verifier.verify(SW_BODY, headers), "webhook.timestamp_out_of_tolerance", 401),
+        (lambda: verifier.verify(SW_BODY, headers, provider="nobody"), "webhook.unknown_provider", 404),
+    ]
+    for refuse, code, status in refusals:
+        with pytest.raises(WebhookError) as caught:
+            refuse()
+        assert (caught.value.code, caught.value.status) == (code, status)
+    verifier.verify(SW_BODY, headers, now=SW_TIMESTAMP)
+    with pytest.raises(WebhookError) as caught:
+        verifier.verify(SW_BODY, headers, now=SW_TIMESTAMP)
+    assert (caught.value.code, caught.value.status) == ("webhook.replayed", 409)
+    limited = WebhookVerifier(Provider(api_keys=["k3y"], allow_networks=["192.0.2.0/24"]))
+    with pytest.raises(WebhookError) as caught:
+        limited.verify(b"{}", {"X-API-Key": "k3y"}, "198.51.100.1")
+    assert caught.value.status == 403
+    with pytest.raises(WebhookInputError) as bad:
+        Signature("sha1", ["x"])
+    assert bad.value.status == 500
+
+
+def test_every_kind_of_header_container_reads_alike() -> None:
+    from collections.abc import Mapping
+    from types import MappingProxyType
+
+    pairs = [("Webhook-Id", SW_ID), ("webhook-timestamp", str(SW_TIMESTAMP)),
+             ("WEBHOOK-SIGNATURE", SW_SIGNATURE), ("Content-Type", "application/json")]
+
+    class Headers(Mapping[str, str]):
+        """A mapping that is not a dict, like Starlette's or werkzeug's."""
+
+        def __getitem__(self, key: str) -> str:
+            return dict(pairs)[key]
+
+        def __iter__(self) -> Any:
+            return iter(dict(pairs))
+
+        def __len__(self) -> int:
+            return len(pairs)
+
+    containers: list[Any] = [
+        dict(pairs), pairs, tuple(pairs), (p for p in pairs), MappingProxyType(dict(pairs)), Headers(),
+        [(n.encode(), v.encode()) for n, v in pairs], [(n, v.encode()) for n, v in pairs],
+    ]
+    for headers in containers:
+        verified = spec_verifier().verify(SW_BODY, headers, now=SW_TIMESTAMP)
+        assert (verified.id, verified.timestamp) == (SW_ID, SW_TIMESTAMP)
+
+
+def test_headers_that_are_not_text_or_pairs_are_type_errors() -> None:
+    verifier = spec_verifier()
+    for headers in [{"webhook-id": 7}, [["webhook-id", SW_ID]], 42, {b"\xff\xfe": b"x", 3: "y"}]:
+        with pytest.raises(TypeError):
+            verifier.verify(SW_BODY, headers, now=SW_TIMESTAMP)
+    with pytest.raises(ValueError):
+        verifier.verify(SW_BODY, [("webhook-id",)], now=SW_TIMESTAMP)
+    # A bytes name that is not UTF-8 is no header the verifier reads.
+    headers = [(b"\xff\xfe", b"x"), ("webhook-id", SW_ID), ("webhook-timestamp", str(SW_TIMESTAMP)),
+               ("webhook-signature", SW_SIGNATURE)]
+    assert verifier.verify(SW_BODY, headers, now=SW_TIMESTAMP).id == SW_ID
+
+
+def test_large_bodies_verify_alike_with_the_gil_released() -> None:
+    import threading
+
+    signature = Signature("standard_webhooks", [SW_SECRET])
+    signer = WebhookSigner(signature)
+    verifier = WebhookVerifier(Provider(signature))
+    results: list[str | None] = []
+
+    def deliver(n: int) -> None:
+        body = bytes([n]) * (256 * 1024)
+        headers = dict(signer.sign(body, id=f"msg_{n}", timestamp=SW_TIMESTAMP))
+        results.append(verifier.verify(body, headers, now=SW_TIMESTAMP).id)
+        with pytest.raises(WebhookError):
+            verifier.verify(body[:-1] + b"!", headers, now=SW_TIMESTAMP)
+
+    threads = [threading.Thread(target=deliver, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results, key=str) == [f"msg_{n}" for n in range(4)]

@@ -84,7 +84,20 @@ class WebhookError(HaloCoreError):
     ``webhook.unknown_provider``, ``webhook.secret_unavailable``,
     ``webhook.replay_guard_unavailable``. Messages never contain a
     signature, secret, body or address.
+
+    ``status`` is the HTTP status a receiver answers a refused delivery
+    with, from the core's mapping: 400 for a missing or malformed header,
+    401 when the signature, timestamp or credentials fail, 403 for a refused
+    address or user agent, 404 for an unknown provider, 409 for a replay,
+    413 for a body over the limit, 500 for a verifier set up wrongly and 503
+    when the replay guard cannot be reached (the sender should retry).
     """
+
+    status: int
+
+    def __init__(self, message: str, code: str, status: int = 500) -> None:
+        super().__init__(message, code)
+        self.status = status
 
 
 class WebhookInputError(WebhookError, ValueError):

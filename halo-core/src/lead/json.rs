@@ -12,17 +12,18 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 
 use super::error::LeadError;
-use super::field::LeadField;
+use super::field::{FIELD_COUNT, LeadField};
 use super::model::{Extra, Lead, ValidLead};
 use super::schema::{LeadSchema, UnknownFields};
 use super::validate::{DUPLICATE, RawValues};
 use super::violation::{Violation, ViolationKind, Violations};
 
-/// A lead as read from JSON, before checking.
+/// A lead as read from JSON (or from a caller's map), before checking.
 pub(super) struct RawLead<'a> {
-    values: RawValues<'a>,
-    extra: Extra,
-    violations: Vec<Violation>,
+    pub(super) values: RawValues<'a>,
+    pub(super) extra: Extra,
+    pub(super) violations: Vec<Violation>,
+    seen: [bool; FIELD_COUNT],
 }
 
 /// The outcome of one line of JSON Lines input.
@@ -228,36 +229,19 @@ impl<'de> Visitor<'de> for RawLeadSeed {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut raw = RawLead {
-            values: Default::default(),
-            extra: Extra::new(),
-            violations: Vec::new(),
-        };
-        let mut seen = [false; LeadField::ALL.len()];
-
+        let mut raw = RawLead::new();
         while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
-            let Some(field) = LeadField::from_name(&key) else {
-                self.read_unknown(&mut raw, key, &mut map)?;
-                continue;
-            };
-            let value = map.next_value::<Value<'de>>()?;
-            if std::mem::replace(&mut seen[field.index()], true) {
-                // A repeated key replaces whatever else was wrong with it.
-                raw.violations.retain(|v| v.field != field.as_str());
-                raw.violations.push(Violation::new(
-                    field,
-                    ViolationKind::DuplicateField,
-                    DUPLICATE,
-                ));
-                raw.values[field.index()] = None;
-                continue;
-            }
-            match value {
-                Value::Text(text) => raw.values[field.index()] = Some(text),
-                Value::Null => {}
-                Value::Other => {
-                    let violation = Violation::new(field, ViolationKind::WrongType, WRONG_TYPE);
-                    raw.violations.push(violation);
+            match LeadField::from_name(&key) {
+                Some(field) => raw.set(field, map.next_value::<Value<'de>>()?),
+                None => {
+                    let value = match self.unknown {
+                        UnknownFields::Keep => map.next_value::<serde_json::Value>()?,
+                        UnknownFields::Reject | UnknownFields::Strip => {
+                            map.next_value::<IgnoredAny>()?;
+                            serde_json::Value::Null
+                        }
+                    };
+                    raw.set_other(self.unknown, key, value);
                 }
             }
         }
@@ -265,33 +249,60 @@ impl<'de> Visitor<'de> for RawLeadSeed {
     }
 }
 
-impl RawLeadSeed {
-    fn read_unknown<'de, A: MapAccess<'de>>(
-        &self,
-        raw: &mut RawLead<'de>,
-        key: Cow<'de, str>,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        let value = match self.unknown {
-            UnknownFields::Keep => map.next_value::<serde_json::Value>()?,
-            UnknownFields::Reject | UnknownFields::Strip => {
-                map.next_value::<IgnoredAny>()?;
-                serde_json::Value::Null
-            }
-        };
-        if self.unknown == UnknownFields::Strip {
-            return Ok(());
+impl<'a> RawLead<'a> {
+    /// A lead with no field read yet.
+    pub(super) fn new() -> Self {
+        Self {
+            values: Default::default(),
+            extra: Extra::new(),
+            violations: Vec::new(),
+            seen: [false; FIELD_COUNT],
         }
-        if raw.extra.contains_key(key.as_ref()) {
-            raw.violations.push(Violation::for_key(
+    }
+
+    /// Records the value of a lead field. A repeated field replaces whatever
+    /// else was wrong with it.
+    pub(super) fn set(&mut self, field: LeadField, value: Value<'a>) {
+        if std::mem::replace(&mut self.seen[field.index()], true) {
+            self.violations.retain(|v| v.field != field.as_str());
+            self.violations.push(Violation::new(
+                field,
+                ViolationKind::DuplicateField,
+                DUPLICATE,
+            ));
+            self.values[field.index()] = None;
+            return;
+        }
+        match value {
+            Value::Text(text) => self.values[field.index()] = Some(text),
+            Value::Null => {}
+            Value::Other => {
+                let violation = Violation::new(field, ViolationKind::WrongType, WRONG_TYPE);
+                self.violations.push(violation);
+            }
+        }
+    }
+
+    /// Records a field outside the model; its value is only kept under
+    /// [`UnknownFields::Keep`].
+    pub(super) fn set_other(
+        &mut self,
+        unknown: UnknownFields,
+        key: Cow<'a, str>,
+        value: serde_json::Value,
+    ) {
+        if unknown == UnknownFields::Strip {
+            return;
+        }
+        if self.extra.contains_key(key.as_ref()) {
+            self.violations.push(Violation::for_key(
                 &key,
                 ViolationKind::DuplicateField,
                 DUPLICATE,
             ));
         } else {
-            raw.extra.insert(key.into_owned(), value);
+            self.extra.insert(key.into_owned(), value);
         }
-        Ok(())
     }
 }
 
@@ -327,7 +338,7 @@ impl<'de> Visitor<'de> for TextVisitor {
 }
 
 /// A known field's JSON value: a string, `null`, or anything else.
-enum Value<'de> {
+pub(super) enum Value<'de> {
     Text(Cow<'de, str>),
     Null,
     Other,

@@ -79,15 +79,13 @@ pub(crate) fn github(field: &Field, text: &str) -> Result<Tag, WebhookError> {
 /// Entries of other versions are skipped; at least one well-formed `v1`
 /// entry is required.
 pub(crate) fn standard_webhooks(field: &Field, text: &str) -> Result<Vec<Tag>, WebhookError> {
-    let entries: Vec<&str> = text.split(' ').filter(|e| !e.is_empty()).collect();
-    if entries.len() > MAX_SIGNATURES {
-        return Err(field.malformed("too many signatures"));
+    let mut tags = Vec::new();
+    for (i, entry) in text.split(' ').filter(|e| !e.is_empty()).enumerate() {
+        if i >= MAX_SIGNATURES {
+            return Err(field.malformed("too many signatures"));
+        }
+        tags.extend(entry.strip_prefix("v1,").and_then(base64_tag));
     }
-    let tags: Vec<Tag> = entries
-        .iter()
-        .filter_map(|entry| entry.strip_prefix("v1,"))
-        .filter_map(base64_tag)
-        .collect();
     if tags.is_empty() {
         return Err(field.malformed("no well-formed `v1` signature"));
     }
@@ -135,5 +133,10 @@ fn base64_tag(text: &str) -> Option<Tag> {
     if text.len() != 44 {
         return None;
     }
-    STANDARD.decode(text).ok()?.try_into().ok()
+    // One spare byte: the decoder wants room for its length estimate.
+    let mut decoded = [0u8; TAG_LEN + 1];
+    match STANDARD.decode_slice(text, &mut decoded) {
+        Ok(TAG_LEN) => decoded[..TAG_LEN].try_into().ok(),
+        _ => None,
+    }
 }
