@@ -12,7 +12,7 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 
 use super::error::LeadError;
-use super::field::LeadField;
+use super::field::{FIELD_COUNT, LeadField};
 use super::model::{Extra, Lead, ValidLead};
 use super::schema::{LeadSchema, UnknownFields};
 use super::validate::{DUPLICATE, RawValues};
@@ -20,9 +20,9 @@ use super::violation::{Violation, ViolationKind, Violations};
 
 /// A lead as read from JSON, before checking.
 pub(super) struct RawLead<'a> {
-    values: RawValues<'a>,
-    extra: Extra,
-    violations: Vec<Violation>,
+    pub(super) values: RawValues<'a>,
+    pub(super) extra: Extra,
+    pub(super) violations: Vec<Violation>,
 }
 
 /// The outcome of one line of JSON Lines input.
@@ -180,7 +180,67 @@ pub(super) fn parse(
     Ok(raw)
 }
 
-impl RawLead<'_> {
+impl<'a> RawLead<'a> {
+    /// A lead with no field read yet.
+    pub(super) fn new() -> Self {
+        Self {
+            values: Default::default(),
+            extra: Extra::new(),
+            violations: Vec::new(),
+        }
+    }
+
+    /// Reads the value of a known field; `seen` records the fields read so
+    /// far, so that a repeated key is refused rather than overwritten.
+    pub(super) fn known(
+        &mut self,
+        field: LeadField,
+        value: FieldValue<'a>,
+        seen: &mut [bool; FIELD_COUNT],
+    ) {
+        if std::mem::replace(&mut seen[field.index()], true) {
+            // A repeated key replaces whatever else was wrong with it.
+            self.violations.retain(|v| v.field != field.as_str());
+            self.violations.push(Violation::new(
+                field,
+                ViolationKind::DuplicateField,
+                DUPLICATE,
+            ));
+            self.values[field.index()] = None;
+            return;
+        }
+        match value {
+            FieldValue::Text(text) => self.values[field.index()] = Some(text),
+            FieldValue::Null => {}
+            FieldValue::Other => {
+                let violation = Violation::new(field, ViolationKind::WrongType, WRONG_TYPE);
+                self.violations.push(violation);
+            }
+        }
+    }
+
+    /// Reads a key outside the model under the schema's `unknown`
+    /// setting; `value` is asked for only when the key is kept.
+    pub(super) fn unknown(
+        &mut self,
+        unknown: UnknownFields,
+        key: &str,
+        value: impl FnOnce() -> serde_json::Value,
+    ) {
+        if unknown == UnknownFields::Strip {
+            return;
+        }
+        if self.extra.contains_key(key) {
+            self.violations.push(Violation::for_key(
+                key,
+                ViolationKind::DuplicateField,
+                DUPLICATE,
+            ));
+        } else {
+            self.extra.insert(key.to_owned(), value());
+        }
+    }
+
     /// The lead as read, failing on wrong types and repeated keys.
     pub(super) fn into_lead(self) -> Result<Lead, LeadError> {
         if !self.violations.is_empty() {
@@ -228,37 +288,13 @@ impl<'de> Visitor<'de> for RawLeadSeed {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut raw = RawLead {
-            values: Default::default(),
-            extra: Extra::new(),
-            violations: Vec::new(),
-        };
+        let mut raw = RawLead::new();
         let mut seen = [false; LeadField::ALL.len()];
 
         while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
-            let Some(field) = LeadField::from_name(&key) else {
-                self.read_unknown(&mut raw, key, &mut map)?;
-                continue;
-            };
-            let value = map.next_value::<Value<'de>>()?;
-            if std::mem::replace(&mut seen[field.index()], true) {
-                // A repeated key replaces whatever else was wrong with it.
-                raw.violations.retain(|v| v.field != field.as_str());
-                raw.violations.push(Violation::new(
-                    field,
-                    ViolationKind::DuplicateField,
-                    DUPLICATE,
-                ));
-                raw.values[field.index()] = None;
-                continue;
-            }
-            match value {
-                Value::Text(text) => raw.values[field.index()] = Some(text),
-                Value::Null => {}
-                Value::Other => {
-                    let violation = Violation::new(field, ViolationKind::WrongType, WRONG_TYPE);
-                    raw.violations.push(violation);
-                }
+            match LeadField::from_name(&key) {
+                Some(field) => raw.known(field, map.next_value()?, &mut seen),
+                None => self.read_unknown(&mut raw, &key, &mut map)?,
             }
         }
         Ok(raw)
@@ -269,7 +305,7 @@ impl RawLeadSeed {
     fn read_unknown<'de, A: MapAccess<'de>>(
         &self,
         raw: &mut RawLead<'de>,
-        key: Cow<'de, str>,
+        key: &str,
         map: &mut A,
     ) -> Result<(), A::Error> {
         let value = match self.unknown {
@@ -279,18 +315,7 @@ impl RawLeadSeed {
                 serde_json::Value::Null
             }
         };
-        if self.unknown == UnknownFields::Strip {
-            return Ok(());
-        }
-        if raw.extra.contains_key(key.as_ref()) {
-            raw.violations.push(Violation::for_key(
-                &key,
-                ViolationKind::DuplicateField,
-                DUPLICATE,
-            ));
-        } else {
-            raw.extra.insert(key.into_owned(), value);
-        }
+        raw.unknown(self.unknown, key, || value);
         Ok(())
     }
 }
@@ -327,13 +352,13 @@ impl<'de> Visitor<'de> for TextVisitor {
 }
 
 /// A known field's JSON value: a string, `null`, or anything else.
-enum Value<'de> {
+pub(super) enum FieldValue<'de> {
     Text(Cow<'de, str>),
     Null,
     Other,
 }
 
-impl<'de> de::Deserialize<'de> for Value<'de> {
+impl<'de> de::Deserialize<'de> for FieldValue<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_any(ValueVisitor)
     }
@@ -342,55 +367,55 @@ impl<'de> de::Deserialize<'de> for Value<'de> {
 struct ValueVisitor;
 
 impl<'de> Visitor<'de> for ValueVisitor {
-    type Value = Value<'de>;
+    type Value = FieldValue<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("any JSON value")
     }
 
     fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-        Ok(Value::Text(Cow::Borrowed(v)))
+        Ok(FieldValue::Text(Cow::Borrowed(v)))
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(Value::Text(Cow::Owned(v.to_owned())))
+        Ok(FieldValue::Text(Cow::Owned(v.to_owned())))
     }
 
     fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-        Ok(Value::Text(Cow::Owned(v)))
+        Ok(FieldValue::Text(Cow::Owned(v)))
     }
 
     fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(Value::Null)
+        Ok(FieldValue::Null)
     }
 
     fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(Value::Null)
+        Ok(FieldValue::Null)
     }
 
     fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(Value::Other)
+        Ok(FieldValue::Other)
     }
 
     fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(Value::Other)
+        Ok(FieldValue::Other)
     }
 
     fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(Value::Other)
+        Ok(FieldValue::Other)
     }
 
     fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(Value::Other)
+        Ok(FieldValue::Other)
     }
 
     fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Value::Other)
+        Ok(FieldValue::Other)
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(Value::Other)
+        Ok(FieldValue::Other)
     }
 }

@@ -55,6 +55,7 @@ mod csv;
 mod email;
 mod error;
 mod field;
+mod fields;
 mod json;
 mod model;
 mod phone;
@@ -67,6 +68,7 @@ mod violation;
 pub use csv::{CsvLeads, CsvMapping, CsvRow};
 pub use error::LeadError;
 pub use field::LeadField;
+pub use fields::LeadFields;
 pub use json::{JsonLines, LineOutcome};
 pub use model::{Extra, Lead, ValidLead};
 #[cfg(feature = "phone")]

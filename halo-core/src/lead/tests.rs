@@ -307,6 +307,38 @@ fn phone() -> impl Strategy<Value = Option<String>> {
     proptest::option::of(proptest::string::string_regex("\\+?[0-9][0-9 ()-]{0,20}").unwrap())
 }
 
+#[test]
+fn fields_follow_the_value_rules_and_show_no_values() {
+    let keep = LeadSchema::builder()
+        .unknown_fields(UnknownFields::Keep)
+        .build();
+    let mut fields = keep.fields();
+    fields.text("first_name", "Sensitivefirst".into());
+    fields.text("last_name", "Lovelace".into());
+    fields.text("email", "ada@example.com".into());
+    fields.text("company", "Analytical Engines".into());
+    fields.other("score", serde_json::json!([1, true]));
+    fields.text("utm", "spring".into());
+    assert!(!format!("{fields:?}").contains("Sensitive"));
+    let valid = fields.validate().unwrap();
+    assert_eq!(valid.extra()["score"], serde_json::json!([1, true]));
+    assert_eq!(valid.extra()["utm"], "spring");
+
+    let schema = LeadSchema::default();
+    let mut fields = schema.fields();
+    fields.text("email", "ada@example.com".into());
+    fields.other("email", serde_json::json!(1));
+    fields.null("utm");
+    let err = fields.validate().unwrap_err();
+    let codes: Vec<_> = err
+        .violations()
+        .iter()
+        .map(|v| (v.field.as_ref(), v.code()))
+        .collect();
+    assert!(codes.contains(&("email", "lead.duplicate_field")));
+    assert!(codes.contains(&("utm", "lead.unknown_field")));
+}
+
 proptest! {
     #[test]
     fn leads_of_valid_parts_validate_and_normalise_once(

@@ -112,6 +112,11 @@ fn check_case(name: &str, case: &Value) {
             }
             (outcome, _) => panic!("{name}: value path disagrees: {outcome:?}"),
         }
+        if let Some(object) = value.as_object() {
+            let by_fields = validate_fields(&schema, object).map_err(|e| codes(&e));
+            let by_value = schema.validate_value(value).map_err(|e| codes(&e));
+            assert_eq!(by_fields, by_value, "{name}: field-by-field path");
+        }
     }
 
     // The struct path must agree with the JSON path on what it can see.
@@ -131,6 +136,22 @@ fn check_case(name: &str, case: &Value) {
             (outcome, _) => panic!("{name}: struct path disagrees: {outcome:?}"),
         }
     }
+}
+
+/// `object` given to the schema one entry at a time, as the bindings do.
+fn validate_fields<'a>(
+    schema: &LeadSchema,
+    object: &'a serde_json::Map<String, Value>,
+) -> Result<halo_core::ValidLead<'a>, LeadError> {
+    let mut fields = schema.fields();
+    for (key, value) in object {
+        match value {
+            Value::String(text) => fields.text(key, text.as_str().into()),
+            Value::Null => fields.null(key),
+            other => fields.other(key, other.clone()),
+        }
+    }
+    fields.validate()
 }
 
 /// No message may quote a value of the lead.
