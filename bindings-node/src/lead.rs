@@ -3,15 +3,18 @@
 //! objects with a `code` (`lead.invalid`, `lead.syntax`, ...) and, for
 //! `lead.invalid`, `violations`. Every rule lives in `halo_core::lead`.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::ops::Range;
 
 use halo_core::lead::{self as core, LeadError, LeadField, UnknownFields};
-use napi::bindgen_prelude::{Buffer, Either};
+use napi::bindgen_prelude::{Buffer, Either, FromNapiValue, Unknown};
 use napi::{Env, Result};
 use napi_derive::napi;
 use serde_json::{Value, json};
 
 use crate::errors::throw_lead_error;
+use crate::js::{Handle, Js, Kind};
 
 /// Options of a `LeadSchema`; each left out keeps the guide's default.
 #[napi(object)]
@@ -156,10 +159,18 @@ impl LeadSchema {
 
     /// Validates a lead object and returns the normalised lead (absent
     /// optional fields left out). Throws `lead.invalid` with `violations`.
-    #[napi]
-    pub fn validate(&self, env: Env, lead: Value) -> Result<Value> {
-        let valid = self.inner.validate_value(&lead);
-        to_value(&env, &valid.map_err(|e| throw_lead_error(&env, &e))?)
+    #[napi(ts_args_type = "lead: any", ts_return_type = "any")]
+    pub fn validate<'env>(&self, env: &'env Env, lead: Unknown<'env>) -> Result<Unknown<'env>> {
+        let js = Js::new(env);
+        let Some(object) = LeadObject::read(js, Handle::of(&lead))? else {
+            let value = Value::from_unknown(lead)?;
+            let valid = self.inner.validate_value(&value);
+            let valid = to_value(env, &valid.map_err(|e| throw_lead_error(env, &e))?)?;
+            return js.unknown(js.value(&valid)?);
+        };
+        let valid = object.validate(&self.inner);
+        let valid = valid.map_err(|e| throw_lead_error(env, &e))?;
+        js.unknown(object.normalised(js, &valid)?)
     }
 
     /// Validates one lead given as JSON text (string or Buffer).
@@ -171,11 +182,19 @@ impl LeadSchema {
 
     /// The de-duplication key of a lead object (its normalised email,
     /// lower-cased whole); validates it first and throws as `validate`.
-    #[napi]
-    pub fn dedupe_key(&self, env: Env, lead: Value) -> Result<String> {
-        let valid = self.inner.validate_value(&lead);
+    #[napi(ts_args_type = "lead: any")]
+    pub fn dedupe_key(&self, env: &Env, lead: Unknown<'_>) -> Result<String> {
+        let Some(object) = LeadObject::read(Js::new(env), Handle::of(&lead))? else {
+            let value = Value::from_unknown(lead)?;
+            let valid = self.inner.validate_value(&value);
+            return Ok(valid
+                .map_err(|e| throw_lead_error(env, &e))?
+                .dedupe_key()
+                .into_owned());
+        };
+        let valid = object.validate(&self.inner);
         Ok(valid
-            .map_err(|e| throw_lead_error(&env, &e))?
+            .map_err(|e| throw_lead_error(env, &e))?
             .dedupe_key()
             .into_owned())
     }
@@ -281,11 +300,125 @@ impl CsvMapping {
     }
 }
 
+/// A plain lead object as read from JavaScript: its string values in one
+/// buffer, and the handles of its keys and values to put back into the
+/// result where nothing changed.
+struct LeadObject {
+    text: Vec<u8>,
+    entries: Vec<Entry>,
+}
+
+struct Entry {
+    key: Handle,
+    name: Range<usize>,
+    value: Handle,
+    read: Read,
+}
+
+enum Read {
+    Text(Range<usize>),
+    Null,
+    Other(Value),
+}
+
+impl LeadObject {
+    /// Reads every enumerable key with a defined value, as napi-rs's
+    /// `serde_json::Value` conversion does; `None` for a value that is not
+    /// an object or is an array, which that conversion handles.
+    fn read(js: Js, lead: Handle) -> Result<Option<Self>> {
+        if js.kind(lead)? != Kind::Object || js.is_array(lead)? {
+            return Ok(None);
+        }
+        let keys = js.keys(lead)?;
+        let count = js.len(keys)?;
+        let mut object = LeadObject {
+            text: Vec::with_capacity(512),
+            entries: Vec::with_capacity(count as usize),
+        };
+        for index in 0..count {
+            let key = js.element(keys, index)?;
+            let name = js.read(key, &mut object.text)?;
+            let value = js.get(lead, key)?;
+            let read = match js.kind(value)? {
+                Kind::Undefined => continue,
+                Kind::String => Read::Text(js.read(value, &mut object.text)?),
+                Kind::Null => Read::Null,
+                // The conversion refuses what JSON cannot hold (functions,
+                // symbols), as before.
+                Kind::Object | Kind::Other => Read::Other(js_to_value(js, value)?),
+            };
+            object.entries.push(Entry {
+                key,
+                name,
+                value,
+                read,
+            });
+        }
+        Ok(Some(object))
+    }
+
+    fn validate<'a>(
+        &'a self,
+        schema: &core::LeadSchema,
+    ) -> std::result::Result<core::ValidLead<'a>, LeadError> {
+        let mut fields = schema.fields();
+        for entry in &self.entries {
+            let name = self.str(&entry.name);
+            match &entry.read {
+                Read::Text(range) => fields.text(name, Cow::Borrowed(self.str(range))),
+                Read::Null => fields.null(name),
+                Read::Other(value) => fields.other(name, value.clone()),
+            }
+        }
+        fields.validate()
+    }
+
+    /// The normalised lead as a new plain object: fields in their order,
+    /// then kept unknown fields. A value that is the caller's string
+    /// unchanged is the caller's string, not a copy.
+    fn normalised(&self, js: Js, valid: &core::ValidLead<'_>) -> Result<Handle> {
+        let object = js.object()?;
+        for field in LeadField::ALL {
+            let Some(value) = valid.get(field) else {
+                continue;
+            };
+            let entry = self
+                .entries
+                .iter()
+                .find(|e| self.str(&e.name) == field.as_str());
+            let Some(entry) = entry else {
+                continue; // only fields the caller gave can be present
+            };
+            let unchanged = matches!(&entry.read, Read::Text(range) if self.str(range) == value);
+            let value = if unchanged {
+                entry.value
+            } else {
+                js.string(value)?
+            };
+            js.set(object, entry.key, value)?;
+        }
+        for (name, value) in valid.extra() {
+            js.set(object, js.string(name)?, js.value(value)?)?;
+        }
+        Ok(object)
+    }
+
+    fn str(&self, range: &Range<usize>) -> &str {
+        // Every range was checked as UTF-8 when it was read.
+        std::str::from_utf8(&self.text[range.clone()]).unwrap_or_default()
+    }
+}
+
 fn bytes(input: &Either<String, Buffer>) -> &[u8] {
     match input {
         Either::A(text) => text.as_bytes(),
         Either::B(buffer) => buffer,
     }
+}
+
+/// A JavaScript value as JSON, by napi-rs's conversion.
+fn js_to_value(js: Js, value: Handle) -> Result<Value> {
+    Value::from_unknown(js.unknown(value)?)
 }
 
 fn to_value(env: &Env, value: &impl serde::Serialize) -> Result<Value> {

@@ -10,6 +10,7 @@ mod config;
 mod crypto;
 mod errors;
 mod halo;
+mod js;
 mod lead;
 mod masking;
 mod ratelimit;

@@ -10,17 +10,19 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::net::IpAddr;
+use std::ops::Range;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use halo_core::SecretString;
 use halo_core::secret::{MemorySource, SecretSource, SystemSource};
 use halo_core::webhook::{self as core, SignatureEncoding, SignatureScheme, WebhookError};
-use napi::bindgen_prelude::{Either, Uint8Array};
+use napi::bindgen_prelude::{Uint8Array, Unknown};
 use napi::{Env, Result};
 use napi_derive::napi;
 
 use crate::config::Config;
 use crate::errors::throw_webhook_error;
+use crate::js::{Handle, Js, Kind};
 
 /// A signature method: one scheme and its active secrets.
 #[napi(object)]
@@ -171,9 +173,6 @@ impl fmt::Debug for ProviderOptions {
     }
 }
 
-/// Headers as an object or as `[name, value]` pairs.
-type Headers = Either<Vec<Vec<String>>, HashMap<String, Either<String, Vec<String>>>>;
-
 #[napi]
 impl WebhookVerifier {
     /// A verifier for the providers given in code.
@@ -204,12 +203,12 @@ impl WebhookVerifier {
     pub fn verify(
         &self,
         env: Env,
-        body: Uint8Array,
+        #[napi(ts_arg_type = "Uint8Array")] body: &[u8],
         #[napi(ts_arg_type = "Record<string, string | string[]> | Array<[string, string]>")]
-        headers: Headers,
+        headers: Unknown<'_>,
         options: Option<VerifyOptions>,
     ) -> Result<Verified> {
-        self.run(&env, &body, headers, options, true)
+        self.run(&env, body, headers, options, true)
     }
 
     /// Like `verify`, but accepts a signed timestamp at any distance from
@@ -218,12 +217,12 @@ impl WebhookVerifier {
     pub fn verify_ignoring_timestamp(
         &self,
         env: Env,
-        body: Uint8Array,
+        #[napi(ts_arg_type = "Uint8Array")] body: &[u8],
         #[napi(ts_arg_type = "Record<string, string | string[]> | Array<[string, string]>")]
-        headers: Headers,
+        headers: Unknown<'_>,
         options: Option<VerifyOptions>,
     ) -> Result<Verified> {
-        self.run(&env, &body, headers, options, false)
+        self.run(&env, body, headers, options, false)
     }
 
     /// Releases the replay claim of a delivery the caller failed to
@@ -246,18 +245,18 @@ impl WebhookVerifier {
         &self,
         env: &Env,
         body: &[u8],
-        headers: Headers,
+        headers: Unknown<'_>,
         options: Option<VerifyOptions>,
         check_timestamp: bool,
     ) -> Result<Verified> {
-        let pairs = header_pairs(headers)?;
+        let headers = HeaderPairs::read(Js::new(env), Handle::of(&headers))?;
         let options = options.unwrap_or(VerifyOptions {
             remote_addr: None,
             provider: None,
             now: None,
         });
         let result = at(options.now).and_then(|now| {
-            let mut request = core::WebhookRequest::from_pairs(&pairs, body);
+            let mut request = headers.request(body);
             if let Some(provider) = options.provider.as_deref() {
                 request = request.provider(provider);
             }
@@ -502,33 +501,92 @@ fn source(secrets: Option<HashMap<String, String>>) -> Box<dyn SecretSource> {
     }
 }
 
-/// The headers as `(name, value)` pairs; array values of an object become
-/// one pair each. A pair of other than two strings is a `TypeError`.
-fn header_pairs(headers: Headers) -> Result<Vec<(String, String)>> {
-    match headers {
-        Either::A(list) => list
-            .into_iter()
-            .map(|pair| match <[String; 2]>::try_from(pair) {
-                Ok([name, value]) => Ok((name, value)),
-                Err(_) => Err(napi::Error::new(
-                    napi::Status::InvalidArg,
-                    "each header must be a [name, value] pair",
-                )),
-            })
-            .collect(),
-        Either::B(map) => {
-            let mut pairs = Vec::with_capacity(map.len());
-            for (name, value) in map {
-                match value {
-                    Either::A(value) => pairs.push((name, value)),
-                    Either::B(values) => {
-                        pairs.extend(values.into_iter().map(|v| (name.clone(), v)));
+/// Headers read from an object (string or string-array values) or from an
+/// array of `[name, value]` pairs: their text in one buffer, and where each
+/// name and value is in it.
+struct HeaderPairs {
+    text: Vec<u8>,
+    pairs: Vec<(Range<usize>, Range<usize>)>,
+}
+
+impl HeaderPairs {
+    /// Reads `headers`; array values of an object become one pair each and
+    /// keys whose value is `undefined` are skipped. Anything else than
+    /// strings is a `TypeError`.
+    fn read(js: Js, headers: Handle) -> Result<Self> {
+        let mut read = Self {
+            text: Vec::with_capacity(1024),
+            pairs: Vec::new(),
+        };
+        if js.kind(headers)? != Kind::Object {
+            return Err(type_error("headers must be an object or an array of pairs"));
+        }
+        if js.is_array(headers)? {
+            for index in 0..js.len(headers)? {
+                read.pair(js, js.element(headers, index)?)?;
+            }
+            return Ok(read);
+        }
+        let keys = js.keys(headers)?;
+        for index in 0..js.len(keys)? {
+            let key = js.element(keys, index)?;
+            let value = js.get(headers, key)?;
+            match js.kind(value)? {
+                Kind::Undefined => {}
+                Kind::String => {
+                    let name = js.read(key, &mut read.text)?;
+                    let value = js.read(value, &mut read.text)?;
+                    read.pairs.push((name, value));
+                }
+                Kind::Object if js.is_array(value)? => {
+                    let name = js.read(key, &mut read.text)?;
+                    for index in 0..js.len(value)? {
+                        let item = js.element(value, index)?;
+                        if js.kind(item)? != Kind::String {
+                            return Err(type_error("a header value must be a string"));
+                        }
+                        let item = js.read(item, &mut read.text)?;
+                        read.pairs.push((name.clone(), item));
                     }
                 }
+                _ => return Err(type_error("a header value must be a string or strings")),
             }
-            Ok(pairs)
         }
+        Ok(read)
     }
+
+    fn pair(&mut self, js: Js, pair: Handle) -> Result<()> {
+        let is_pair = js.kind(pair)? == Kind::Object && js.is_array(pair)? && js.len(pair)? == 2;
+        if !is_pair {
+            return Err(type_error("each header must be a [name, value] pair"));
+        }
+        let (name, value) = (js.element(pair, 0)?, js.element(pair, 1)?);
+        if js.kind(name)? != Kind::String || js.kind(value)? != Kind::String {
+            return Err(type_error(
+                "each header must be a [name, value] pair of strings",
+            ));
+        }
+        let name = js.read(name, &mut self.text)?;
+        let value = js.read(value, &mut self.text)?;
+        self.pairs.push((name, value));
+        Ok(())
+    }
+
+    /// A delivery of `body` with these headers.
+    fn request<'a>(&'a self, body: &'a [u8]) -> core::WebhookRequest<'a> {
+        let text = |range: &Range<usize>| std::str::from_utf8(&self.text[range.clone()]);
+        self.pairs
+            .iter()
+            .fold(core::WebhookRequest::new(body), |request, (name, value)| {
+                // Every range was checked as UTF-8 when it was read.
+                let name = text(name).unwrap_or_default();
+                request.header(name, &self.text[value.clone()])
+            })
+    }
+}
+
+fn type_error(message: &str) -> napi::Error {
+    napi::Error::new(napi::Status::InvalidArg, message)
 }
 
 fn at(now: Option<i64>) -> std::result::Result<SystemTime, WebhookError> {
