@@ -2,7 +2,6 @@
 //! `Error` objects with a `code` such as `crypto.decrypt_failed`.
 
 use std::collections::HashMap;
-use std::ops::Range;
 
 use halo_core::crypto::{self as core, CryptoError, KeyId, KeyMaterial};
 use napi::bindgen_prelude::{Buffer, Unknown};
@@ -12,7 +11,7 @@ use serde_json::Value;
 
 use crate::config::Config;
 use crate::errors::throw_crypto_error;
-use crate::js::{Handle, Js};
+use crate::js::{self, Handle, Js};
 
 /// AES-256-GCM field encryption into `hc1.<key id>.<nonce>.<ciphertext>`
 /// envelopes bound to a field name and a context (record id or tenant).
@@ -84,10 +83,8 @@ impl FieldCipher {
         let mut text = Vec::with_capacity(128);
         let field = js.read(Handle::of(&field), &mut text)?;
         let context = js.read(Handle::of(&context), &mut text)?;
-        let str = |range: Range<usize>| std::str::from_utf8(&text[range]).unwrap_or_default();
-        let envelope = self
-            .inner
-            .encrypt_field(str(field), str(context), plaintext);
+        let (field, context) = (js::text(&text, field)?, js::text(&text, context)?);
+        let envelope = self.inner.encrypt_field(field, context, plaintext);
         envelope.map_err(|e| throw_crypto_error(&env, &e))
     }
 

@@ -83,12 +83,23 @@ impl Js {
         Ok(array)
     }
 
-    /// The enumerable string keys of `object`, inherited ones included, as
-    /// `for…in` (and napi-rs's `Object::keys`) sees them, in an array.
+    /// The own enumerable string keys of `object`, as `Object.keys` gives
+    /// them, in an array. Inherited keys are left out: a polluted
+    /// `Object.prototype` adds no lead field or header, and V8 answers from
+    /// the object's enum cache without walking its prototypes.
     pub(crate) fn keys(self, object: Handle) -> Result<Handle> {
         let mut keys = ptr::null_mut();
         // SAFETY: as in `kind`.
-        check(unsafe { sys::napi_get_property_names(self.env, object.0, &mut keys) })?;
+        check(unsafe {
+            sys::napi_get_all_property_names(
+                self.env,
+                object.0,
+                sys::KeyCollectionMode::own_only,
+                sys::KeyFilter::enumerable | sys::KeyFilter::skip_symbols,
+                sys::KeyConversion::numbers_to_strings,
+                &mut keys,
+            )
+        })?;
         Ok(Handle(keys))
     }
 
@@ -144,7 +155,8 @@ impl Js {
     }
 
     /// Appends the UTF-8 of string `value` to `buffer` and returns where it
-    /// is. Lone surrogates become U+FFFD, as in napi-rs's `String`.
+    /// is. Lone surrogates become U+FFFD, as in napi-rs's `String`. The
+    /// caller checks the bytes as UTF-8 once, when it makes them a `str`.
     pub(crate) fn read(self, value: Handle, buffer: &mut Vec<u8>) -> Result<Range<usize>> {
         let start = buffer.len();
         if buffer.capacity() - start <= MAX_CHAR_BYTES {
@@ -195,11 +207,14 @@ impl Js {
         // SAFETY: `copy` initialised `copied` bytes after `start`, within
         // the capacity.
         unsafe { buffer.set_len(start + copied) };
-        match std::str::from_utf8(&buffer[start..]) {
-            Ok(_) => Ok(start..start + copied),
-            Err(_) => Err(Error::new(Status::StringExpected, "a string is not UTF-8")),
-        }
+        Ok(start..start + copied)
     }
+}
+
+/// The text of `range` in `buffer`, as `read` left it.
+pub(crate) fn text(buffer: &[u8], range: Range<usize>) -> Result<&str> {
+    std::str::from_utf8(&buffer[range])
+        .map_err(|_| Error::new(Status::StringExpected, "a string is not UTF-8"))
 }
 
 fn check(status: sys::napi_status) -> Result<()> {

@@ -304,8 +304,10 @@ impl CsvMapping {
 /// buffer, and the handles of its keys and values to put back into the
 /// result where nothing changed.
 struct LeadObject {
-    text: Vec<u8>,
+    text: String,
     entries: Vec<Entry>,
+    /// The entry of each lead field, in `LeadField::ALL` order.
+    fields: [Option<usize>; LeadField::ALL.len()],
 }
 
 struct Entry {
@@ -322,39 +324,51 @@ enum Read {
 }
 
 impl LeadObject {
-    /// Reads every enumerable key with a defined value, as napi-rs's
-    /// `serde_json::Value` conversion does; `None` for a value that is not
-    /// an object or is an array, which that conversion handles.
+    /// Reads every own enumerable key with a defined value; `None` for a
+    /// value that is not an object or is an array, which napi-rs's
+    /// `serde_json::Value` conversion handles as before.
     fn read(js: Js, lead: Handle) -> Result<Option<Self>> {
         if js.kind(lead)? != Kind::Object || js.is_array(lead)? {
             return Ok(None);
         }
         let keys = js.keys(lead)?;
         let count = js.len(keys)?;
-        let mut object = LeadObject {
-            text: Vec::with_capacity(512),
-            entries: Vec::with_capacity(count as usize),
-        };
+        let mut text = Vec::with_capacity(512);
+        let mut entries = Vec::with_capacity(count as usize);
         for index in 0..count {
             let key = js.element(keys, index)?;
-            let name = js.read(key, &mut object.text)?;
             let value = js.get(lead, key)?;
             let read = match js.kind(value)? {
                 Kind::Undefined => continue,
-                Kind::String => Read::Text(js.read(value, &mut object.text)?),
+                Kind::String => Read::Text(js.read(value, &mut text)?),
                 Kind::Null => Read::Null,
                 // The conversion refuses what JSON cannot hold (functions,
                 // symbols), as before.
                 Kind::Object | Kind::Other => Read::Other(js_to_value(js, value)?),
             };
-            object.entries.push(Entry {
+            let name = js.read(key, &mut text)?;
+            entries.push(Entry {
                 key,
                 name,
                 value,
                 read,
             });
         }
-        Ok(Some(object))
+
+        let text = String::from_utf8(text)
+            .map_err(|_| napi::Error::new(napi::Status::StringExpected, "a string is not UTF-8"))?;
+        let mut fields = [None; LeadField::ALL.len()];
+        for (index, entry) in entries.iter().enumerate() {
+            let name = &text[entry.name.clone()];
+            if let Some(slot) = LeadField::ALL.iter().position(|f| f.as_str() == name) {
+                fields[slot] = Some(index);
+            }
+        }
+        Ok(Some(Self {
+            text,
+            entries,
+            fields,
+        }))
     }
 
     fn validate<'a>(
@@ -363,9 +377,9 @@ impl LeadObject {
     ) -> std::result::Result<core::ValidLead<'a>, LeadError> {
         let mut fields = schema.fields();
         for entry in &self.entries {
-            let name = self.str(&entry.name);
+            let name = &self.text[entry.name.clone()];
             match &entry.read {
-                Read::Text(range) => fields.text(name, Cow::Borrowed(self.str(range))),
+                Read::Text(range) => fields.text(name, Cow::Borrowed(&self.text[range.clone()])),
                 Read::Null => fields.null(name),
                 Read::Other(value) => fields.other(name, value.clone()),
             }
@@ -378,18 +392,13 @@ impl LeadObject {
     /// unchanged is the caller's string, not a copy.
     fn normalised(&self, js: Js, valid: &core::ValidLead<'_>) -> Result<Handle> {
         let object = js.object()?;
-        for field in LeadField::ALL {
-            let Some(value) = valid.get(field) else {
-                continue;
+        for (field, entry) in LeadField::ALL.into_iter().zip(self.fields) {
+            let (Some(value), Some(entry)) = (valid.get(field), entry) else {
+                continue; // a present field is always one the caller gave
             };
-            let entry = self
-                .entries
-                .iter()
-                .find(|e| self.str(&e.name) == field.as_str());
-            let Some(entry) = entry else {
-                continue; // only fields the caller gave can be present
-            };
-            let unchanged = matches!(&entry.read, Read::Text(range) if self.str(range) == value);
+            let entry = &self.entries[entry];
+            let unchanged =
+                matches!(&entry.read, Read::Text(range) if &self.text[range.clone()] == value);
             let value = if unchanged {
                 entry.value
             } else {
@@ -401,11 +410,6 @@ impl LeadObject {
             js.set(object, js.string(name)?, js.value(value)?)?;
         }
         Ok(object)
-    }
-
-    fn str(&self, range: &Range<usize>) -> &str {
-        // Every range was checked as UTF-8 when it was read.
-        std::str::from_utf8(&self.text[range.clone()]).unwrap_or_default()
     }
 }
 

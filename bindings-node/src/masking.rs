@@ -9,7 +9,7 @@ use napi_derive::napi;
 
 use crate::config::Config;
 use crate::errors::throw_masking_error;
-use crate::js::{Handle, Js};
+use crate::js::{self, Handle, Js};
 
 /// Masks personal data and secrets in records and log text under the policy
 /// of `security.data_masking`. Build one with `Masker.fromConfig()` or
@@ -95,7 +95,7 @@ impl Masker {
         let given = Handle::of(&text);
         let mut buffer = Vec::new();
         let range = js.read(given, &mut buffer)?;
-        let text = std::str::from_utf8(&buffer[range]).unwrap_or_default();
+        let text = js::text(&buffer, range)?;
         // Text with nothing to mask comes back as the caller's own string.
         match self.inner.mask_text(text) {
             std::borrow::Cow::Borrowed(_) => js.unknown(given),

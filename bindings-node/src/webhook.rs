@@ -574,12 +574,11 @@ impl HeaderPairs {
 
     /// A delivery of `body` with these headers.
     fn request<'a>(&'a self, body: &'a [u8]) -> core::WebhookRequest<'a> {
-        let text = |range: &Range<usize>| std::str::from_utf8(&self.text[range.clone()]);
         self.pairs
             .iter()
             .fold(core::WebhookRequest::new(body), |request, (name, value)| {
-                // Every range was checked as UTF-8 when it was read.
-                let name = text(name).unwrap_or_default();
+                // V8 writes UTF-8; a name that were not would match no header.
+                let name = std::str::from_utf8(&self.text[name.clone()]).unwrap_or_default();
                 request.header(name, &self.text[value.clone()])
             })
     }
