@@ -658,28 +658,6 @@ export declare class ValidatedToken {
   requireScope(scope: string): void
 }
 
-/** What a successful verification establishes. */
-export declare class Verified {
-  /** The provider checked against; `null` for the default. */
-  get provider(): string | null
-  /**
-   * How the delivery authenticated (`generic`, `standard_webhooks`,
-   * `stripe`, `github`, `basic`, `api_key`); `null` for a provider that
-   * accepts unauthenticated deliveries.
-   */
-  get scheme(): string | null
-  /**
-   * The delivery id claimed in the replay guard (Standard Webhooks
-   * `webhook-id`, or `sig_` and 32 hex digits); `null` for Basic and
-   * API-key deliveries.
-   */
-  get id(): string | null
-  /** The signed timestamp in Unix seconds, for schemes that sign one. */
-  get timestamp(): number | null
-  /** The fields as a plain object. */
-  toJSON(): any
-}
-
 /**
  * Produces the headers that authenticate a delivery (for tests and for
  * sending webhooks). Basic and API-key headers carry the credential.
@@ -1458,6 +1436,29 @@ export interface UserFilters {
   siteId?: number
   /** `search_phonenumbers`: let `search` match phone numbers too. */
   searchPhonenumbers?: boolean
+}
+
+/**
+ * What a successful verification establishes, as plain data (what
+ * `JSON.stringify` shows). `WebhookVerifier.release` takes it back.
+ */
+export interface Verified {
+  /** The provider checked against; `null` for the default. */
+  provider: string | null
+  /**
+   * How the delivery authenticated (`generic`, `standard_webhooks`,
+   * `stripe`, `github`, `basic`, `api_key`); `null` for a provider that
+   * accepts unauthenticated deliveries.
+   */
+  scheme: string | null
+  /**
+   * The delivery id claimed in the replay guard (Standard Webhooks
+   * `webhook-id`, or `sig_` and 32 hex digits); `null` for Basic and
+   * API-key deliveries.
+   */
+  id: string | null
+  /** The signed timestamp in Unix seconds, for schemes that sign one. */
+  timestamp: number | null
 }
 
 /** A key that passed `ApiKeyStore.verify`. */

@@ -121,11 +121,23 @@ pub struct WebhookSigner {
     inner: core::WebhookSigner,
 }
 
-/// What a successful verification establishes.
-#[napi]
+/// What a successful verification establishes, as plain data (what
+/// `JSON.stringify` shows). `WebhookVerifier.release` takes it back.
+#[napi(object, use_nullable = true)]
 #[derive(Debug)]
 pub struct Verified {
-    inner: core::Verified,
+    /// The provider checked against; `null` for the default.
+    pub provider: Option<String>,
+    /// How the delivery authenticated (`generic`, `standard_webhooks`,
+    /// `stripe`, `github`, `basic`, `api_key`); `null` for a provider that
+    /// accepts unauthenticated deliveries.
+    pub scheme: Option<String>,
+    /// The delivery id claimed in the replay guard (Standard Webhooks
+    /// `webhook-id`, or `sig_` and 32 hex digits); `null` for Basic and
+    /// API-key deliveries.
+    pub id: Option<String>,
+    /// The signed timestamp in Unix seconds, for schemes that sign one.
+    pub timestamp: Option<i64>,
 }
 
 // Options carrying secrets show none in `Debug`.
@@ -228,8 +240,11 @@ impl WebhookVerifier {
     /// Releases the replay claim of a delivery the caller failed to
     /// process, so that the sender's retry is accepted.
     #[napi]
-    pub fn release(&self, env: Env, verified: &Verified) -> Result<()> {
-        let released = self.inner.release(&verified.inner);
+    pub fn release(&self, env: Env, verified: Verified) -> Result<()> {
+        let Some(id) = verified.id.as_deref() else {
+            return Ok(());
+        };
+        let released = self.inner.release_id(verified.provider.as_deref(), id);
         released.map_err(|e| throw_webhook_error(&env, &e))
     }
 
@@ -271,7 +286,7 @@ impl WebhookVerifier {
             }
         });
         match result {
-            Ok(inner) => Ok(Verified { inner }),
+            Ok(verified) => Ok(Verified::from(verified)),
             Err(e) => Err(throw_webhook_error(env, &e)),
         }
     }
@@ -351,45 +366,14 @@ impl WebhookSigner {
     }
 }
 
-#[napi]
-impl Verified {
-    /// The provider checked against; `null` for the default.
-    #[napi(getter)]
-    pub fn provider(&self) -> Option<String> {
-        self.inner.provider.clone()
-    }
-
-    /// How the delivery authenticated (`generic`, `standard_webhooks`,
-    /// `stripe`, `github`, `basic`, `api_key`); `null` for a provider that
-    /// accepts unauthenticated deliveries.
-    #[napi(getter)]
-    pub fn scheme(&self) -> Option<&'static str> {
-        self.inner.scheme.map(core::Scheme::as_str)
-    }
-
-    /// The delivery id claimed in the replay guard (Standard Webhooks
-    /// `webhook-id`, or `sig_` and 32 hex digits); `null` for Basic and
-    /// API-key deliveries.
-    #[napi(getter)]
-    pub fn id(&self) -> Option<String> {
-        self.inner.id.clone()
-    }
-
-    /// The signed timestamp in Unix seconds, for schemes that sign one.
-    #[napi(getter)]
-    pub fn timestamp(&self) -> Option<i64> {
-        self.inner.timestamp.and_then(|t| i64::try_from(t).ok())
-    }
-
-    /// The fields as a plain object.
-    #[napi(js_name = "toJSON")]
-    pub fn to_json(&self) -> serde_json::Value {
-        serde_json::json!({
-            "provider": self.provider(),
-            "scheme": self.scheme(),
-            "id": self.id(),
-            "timestamp": self.inner.timestamp,
-        })
+impl From<core::Verified> for Verified {
+    fn from(verified: core::Verified) -> Self {
+        Self {
+            provider: verified.provider,
+            scheme: verified.scheme.map(|s| s.as_str().to_owned()),
+            id: verified.id,
+            timestamp: verified.timestamp.and_then(|t| i64::try_from(t).ok()),
+        }
     }
 }
 
