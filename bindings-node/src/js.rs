@@ -10,7 +10,7 @@
 //! Handles are only valid during the call that received them; nothing here
 //! stores one.
 
-use std::ffi::c_char;
+use std::ffi::{CStr, c_char};
 use std::ops::Range;
 use std::ptr;
 
@@ -127,6 +127,25 @@ impl Js {
     pub(crate) fn set(self, object: Handle, key: Handle, value: Handle) -> Result<()> {
         // SAFETY: as in `kind`.
         check(unsafe { sys::napi_set_property(self.env, object.0, key.0, value.0) })
+    }
+
+    pub(crate) fn set_named(self, object: Handle, name: &CStr, value: Handle) -> Result<()> {
+        // SAFETY: as in `kind`; `name` is NUL-terminated.
+        check(unsafe { sys::napi_set_named_property(self.env, object.0, name.as_ptr(), value.0) })
+    }
+
+    pub(crate) fn array(self, len: u32) -> Result<Handle> {
+        let mut array = ptr::null_mut();
+        // SAFETY: `array` is written once.
+        let status =
+            unsafe { sys::napi_create_array_with_length(self.env, len as usize, &mut array) };
+        check(status)?;
+        Ok(Handle(array))
+    }
+
+    pub(crate) fn set_element(self, array: Handle, index: u32, value: Handle) -> Result<()> {
+        // SAFETY: as in `kind`.
+        check(unsafe { sys::napi_set_element(self.env, array.0, index, value.0) })
     }
 
     pub(crate) fn object(self) -> Result<Handle> {

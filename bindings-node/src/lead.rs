@@ -180,6 +180,39 @@ impl LeadSchema {
         to_value(&env, &valid.map_err(|e| throw_lead_error(&env, &e))?)
     }
 
+    /// Validates an array of lead objects in one call: one outcome per
+    /// lead, in order, `{ lead }` (normalised as `validate` returns it) or
+    /// `{ error: { code, message, violations } }`; a bad lead does not stop
+    /// the others. Faster than calling `validate` in a loop when most
+    /// leads are valid, as nothing is thrown.
+    #[napi(
+        ts_args_type = "leads: any[]",
+        ts_return_type = "Array<{ lead?: Record<string, unknown>, error?: { code: string, message: string, violations: Violation[] } }>"
+    )]
+    pub fn validate_many<'env>(
+        &self,
+        env: &'env Env,
+        leads: Unknown<'env>,
+    ) -> Result<Unknown<'env>> {
+        let js = Js::new(env);
+        let leads = Handle::of(&leads);
+        if js.kind(leads)? != Kind::Object || !js.is_array(leads)? {
+            let message = "leads must be an array";
+            return Err(napi::Error::new(napi::Status::InvalidArg, message));
+        }
+        let count = js.len(leads)?;
+        let outcomes = js.array(count)?;
+        for index in 0..count {
+            let outcome = js.object()?;
+            match self.outcome(js, js.element(leads, index)?)? {
+                Ok(lead) => js.set_named(outcome, c"lead", lead)?,
+                Err(error) => js.set_named(outcome, c"error", js.value(&error)?)?,
+            }
+            js.set_element(outcomes, index, outcome)?;
+        }
+        js.unknown(outcomes)
+    }
+
     /// The de-duplication key of a lead object (its normalised email,
     /// lower-cased whole); validates it first and throws as `validate`.
     #[napi(ts_args_type = "lead: any")]
@@ -297,6 +330,24 @@ impl CsvMapping {
             Err(e) => json!({"line": row.line, "error": error_data(&e)}),
         });
         Ok(Value::Array(rows.collect()))
+    }
+}
+
+impl LeadSchema {
+    /// One lead of `validate_many`: the normalised lead, or its error as
+    /// data.
+    fn outcome(&self, js: Js, lead: Handle) -> Result<std::result::Result<Handle, Value>> {
+        let Some(object) = LeadObject::read(js, lead)? else {
+            let value = js_to_value(js, lead)?;
+            return match self.inner.validate_value(&value) {
+                Ok(valid) => Ok(Ok(js.value(&to_value_plain(&valid)?)?)),
+                Err(e) => Ok(Err(error_data(&e))),
+            };
+        };
+        match object.validate(&self.inner) {
+            Ok(valid) => Ok(Ok(object.normalised(js, &valid)?)),
+            Err(e) => Ok(Err(error_data(&e))),
+        }
     }
 }
 
@@ -427,6 +478,10 @@ fn js_to_value(js: Js, value: Handle) -> Result<Value> {
 
 fn to_value(env: &Env, value: &impl serde::Serialize) -> Result<Value> {
     let _ = env;
+    to_value_plain(value)
+}
+
+fn to_value_plain(value: &impl serde::Serialize) -> Result<Value> {
     serde_json::to_value(value).map_err(|e| napi::Error::from_reason(e.to_string()))
 }
 
