@@ -19,6 +19,7 @@ use napi::{Env, Error, JsValue, Result, Status, sys};
 
 /// A JavaScript value handle, valid for the current call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(transparent)]
 pub(crate) struct Handle(sys::napi_value);
 
 /// The current call's environment, for the calls below.
@@ -61,6 +62,75 @@ impl Js {
     pub(crate) fn unknown<'env>(self, value: Handle) -> Result<Unknown<'env>> {
         // SAFETY: `value` is a live handle of this environment.
         unsafe { Unknown::from_napi_value(self.env, value.0) }
+    }
+
+    pub(crate) fn raw(self) -> sys::napi_env {
+        self.env
+    }
+
+    pub(crate) fn undefined(self) -> Result<Handle> {
+        let mut value = ptr::null_mut();
+        // SAFETY: `value` is written once.
+        check(unsafe { sys::napi_get_undefined(self.env, &mut value) })?;
+        Ok(Handle(value))
+    }
+
+    pub(crate) fn null(self) -> Result<Handle> {
+        let mut value = ptr::null_mut();
+        // SAFETY: `value` is written once.
+        check(unsafe { sys::napi_get_null(self.env, &mut value) })?;
+        Ok(Handle(value))
+    }
+
+    pub(crate) fn int64(self, number: i64) -> Result<Handle> {
+        let mut value = ptr::null_mut();
+        // SAFETY: `value` is written once.
+        check(unsafe { sys::napi_create_int64(self.env, number, &mut value) })?;
+        Ok(Handle(value))
+    }
+
+    /// Calls `function` with `this` undefined.
+    pub(crate) fn call(self, function: Handle, args: &[Handle]) -> Result<Handle> {
+        let this = self.undefined()?;
+        let mut result = ptr::null_mut();
+        // SAFETY: `Handle` is a transparent `napi_value`, so `args` is an
+        // array of `args.len()` live handles.
+        check(unsafe {
+            sys::napi_call_function(
+                self.env,
+                this.0,
+                function.0,
+                args.len(),
+                args.as_ptr().cast(),
+                &mut result,
+            )
+        })?;
+        Ok(Handle(result))
+    }
+
+    /// Compiles and runs `source`, a constant of this addon.
+    pub(crate) fn run(self, source: &str) -> Result<Handle> {
+        let script = self.string(source)?;
+        let mut value = ptr::null_mut();
+        // SAFETY: as in `kind`.
+        check(unsafe { sys::napi_run_script(self.env, script.0, &mut value) })?;
+        Ok(Handle(value))
+    }
+
+    /// A strong reference to `value`, for the environment's lifetime.
+    pub(crate) fn keep(self, value: Handle) -> Result<sys::napi_ref> {
+        let mut reference = ptr::null_mut();
+        // SAFETY: as in `kind`.
+        check(unsafe { sys::napi_create_reference(self.env, value.0, 1, &mut reference) })?;
+        Ok(reference)
+    }
+
+    /// The value a reference made by `keep` holds.
+    pub(crate) fn reference(self, reference: sys::napi_ref) -> Result<Handle> {
+        let mut value = ptr::null_mut();
+        // SAFETY: `reference` was made by `keep` in this environment.
+        check(unsafe { sys::napi_get_reference_value(self.env, reference, &mut value) })?;
+        Ok(Handle(value))
     }
 
     pub(crate) fn kind(self, value: Handle) -> Result<Kind> {
@@ -236,7 +306,7 @@ pub(crate) fn text(buffer: &[u8], range: Range<usize>) -> Result<&str> {
         .map_err(|_| Error::new(Status::StringExpected, "a string is not UTF-8"))
 }
 
-fn check(status: sys::napi_status) -> Result<()> {
+pub(crate) fn check(status: sys::napi_status) -> Result<()> {
     if status == sys::Status::napi_ok {
         return Ok(());
     }

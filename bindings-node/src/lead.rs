@@ -13,6 +13,7 @@ use napi::{Env, Result};
 use napi_derive::napi;
 use serde_json::{Value, json};
 
+use crate::builders;
 use crate::errors::throw_lead_error;
 use crate::js::{Handle, Js, Kind};
 
@@ -352,8 +353,8 @@ impl LeadSchema {
 }
 
 /// A plain lead object as read from JavaScript: its string values in one
-/// buffer, and the handles of its keys and values to put back into the
-/// result where nothing changed.
+/// buffer, and the handles of its values to put back into the result where
+/// nothing changed.
 struct LeadObject {
     text: String,
     entries: Vec<Entry>,
@@ -362,7 +363,6 @@ struct LeadObject {
 }
 
 struct Entry {
-    key: Handle,
     name: Range<usize>,
     value: Handle,
     read: Read,
@@ -399,7 +399,6 @@ impl LeadObject {
             };
             let name = js.read(key, &mut text)?;
             entries.push(Entry {
-                key,
                 name,
                 value,
                 read,
@@ -442,21 +441,21 @@ impl LeadObject {
     /// then kept unknown fields. A value that is the caller's string
     /// unchanged is the caller's string, not a copy.
     fn normalised(&self, js: Js, valid: &core::ValidLead<'_>) -> Result<Handle> {
-        let object = js.object()?;
-        for (field, entry) in LeadField::ALL.into_iter().zip(self.fields) {
+        let mut values = [None; LeadField::ALL.len()];
+        for ((slot, field), entry) in values.iter_mut().zip(LeadField::ALL).zip(self.fields) {
             let (Some(value), Some(entry)) = (valid.get(field), entry) else {
                 continue; // a present field is always one the caller gave
             };
             let entry = &self.entries[entry];
             let unchanged =
                 matches!(&entry.read, Read::Text(range) if &self.text[range.clone()] == value);
-            let value = if unchanged {
+            *slot = Some(if unchanged {
                 entry.value
             } else {
                 js.string(value)?
-            };
-            js.set(object, entry.key, value)?;
+            });
         }
+        let object = builders::lead(js, &values)?;
         for (name, value) in valid.extra() {
             js.set(object, js.string(name)?, js.value(value)?)?;
         }

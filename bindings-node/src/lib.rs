@@ -5,6 +5,7 @@
 
 mod access;
 mod audit;
+mod builders;
 mod compliance;
 mod config;
 mod crypto;

@@ -20,6 +20,7 @@ use napi::bindgen_prelude::{Uint8Array, Unknown};
 use napi::{Env, Result};
 use napi_derive::napi;
 
+use crate::builders;
 use crate::config::Config;
 use crate::errors::throw_webhook_error;
 use crate::js::{Handle, Js, Kind};
@@ -211,30 +212,30 @@ impl WebhookVerifier {
 
     /// Verifies a delivery; throws an `Error` with the `code` of the first
     /// failed check.
-    #[napi]
-    pub fn verify(
+    #[napi(ts_return_type = "Verified")]
+    pub fn verify<'env>(
         &self,
-        env: Env,
+        env: &'env Env,
         #[napi(ts_arg_type = "Uint8Array")] body: &[u8],
         #[napi(ts_arg_type = "Record<string, string | string[]> | Array<[string, string]>")]
         headers: Unknown<'_>,
         options: Option<VerifyOptions>,
-    ) -> Result<Verified> {
-        self.run(&env, body, headers, options, true)
+    ) -> Result<Unknown<'env>> {
+        self.run(env, body, headers, options, true)
     }
 
     /// Like `verify`, but accepts a signed timestamp at any distance from
     /// now: only for stored deliveries checked again later, or for tests.
-    #[napi]
-    pub fn verify_ignoring_timestamp(
+    #[napi(ts_return_type = "Verified")]
+    pub fn verify_ignoring_timestamp<'env>(
         &self,
-        env: Env,
+        env: &'env Env,
         #[napi(ts_arg_type = "Uint8Array")] body: &[u8],
         #[napi(ts_arg_type = "Record<string, string | string[]> | Array<[string, string]>")]
         headers: Unknown<'_>,
         options: Option<VerifyOptions>,
-    ) -> Result<Verified> {
-        self.run(&env, body, headers, options, false)
+    ) -> Result<Unknown<'env>> {
+        self.run(env, body, headers, options, false)
     }
 
     /// Releases the replay claim of a delivery the caller failed to
@@ -256,15 +257,16 @@ impl WebhookVerifier {
         names
     }
 
-    fn run(
+    fn run<'env>(
         &self,
-        env: &Env,
+        env: &'env Env,
         body: &[u8],
         headers: Unknown<'_>,
         options: Option<VerifyOptions>,
         check_timestamp: bool,
-    ) -> Result<Verified> {
-        let headers = HeaderPairs::read(Js::new(env), Handle::of(&headers))?;
+    ) -> Result<Unknown<'env>> {
+        let js = Js::new(env);
+        let headers = HeaderPairs::read(js, Handle::of(&headers))?;
         let options = options.unwrap_or(VerifyOptions {
             remote_addr: None,
             provider: None,
@@ -286,10 +288,25 @@ impl WebhookVerifier {
             }
         });
         match result {
-            Ok(verified) => Ok(Verified::from(verified)),
+            Ok(verified) => js.unknown(verified_object(js, &verified)?),
             Err(e) => Err(throw_webhook_error(env, &e)),
         }
     }
+}
+
+/// `verified` as the plain object `Verified` describes.
+fn verified_object(js: Js, verified: &core::Verified) -> Result<Handle> {
+    let text = |value: Option<&str>| value.map_or_else(|| js.null(), |v| js.string(v));
+    let timestamp = verified.timestamp.and_then(|t| i64::try_from(t).ok());
+    builders::verified(
+        js,
+        [
+            text(verified.provider.as_deref())?,
+            text(verified.scheme.map(core::Scheme::as_str))?,
+            text(verified.id.as_deref())?,
+            timestamp.map_or_else(|| js.null(), |t| js.int64(t))?,
+        ],
+    )
 }
 
 #[napi]
@@ -363,17 +380,6 @@ impl WebhookSigner {
             timestamp.and_then(|t| self.inner.sign(id.as_deref().unwrap_or(""), t, &body));
         let headers = headers.map_err(|e| throw_webhook_error(&env, &e))?;
         Ok(headers)
-    }
-}
-
-impl From<core::Verified> for Verified {
-    fn from(verified: core::Verified) -> Self {
-        Self {
-            provider: verified.provider,
-            scheme: verified.scheme.map(|s| s.as_str().to_owned()),
-            id: verified.id,
-            timestamp: verified.timestamp.and_then(|t| i64::try_from(t).ok()),
-        }
     }
 }
 
