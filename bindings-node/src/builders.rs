@@ -1,12 +1,11 @@
-//! Result objects built by two small JavaScript functions, compiled once per
-//! environment.
+//! Small JavaScript functions, compiled once per environment, that read
+//! objects and build results for the binding.
 //!
-//! N-API adds properties one at a time through V8's runtime, each a map
-//! transition looked up afresh; a JavaScript function that assigns them is
-//! compiled with inline caches and does the same for a fraction of the cost.
-//! The functions' source is generated here from constant names (the lead's
-//! field names, `Verified`'s fields): no input ever reaches it, and the values
-//! are passed as arguments.
+//! N-API reads and adds properties one at a time through V8's runtime, and
+//! lists keys without V8's enum cache; a JavaScript function does the same
+//! with inline caches for a fraction of the cost. The functions' source is
+//! generated here from constant names (the lead's field names, `Verified`'s
+//! fields): no input ever reaches it, and values are passed as arguments.
 
 use std::ffi::c_void;
 use std::fmt::Write as _;
@@ -21,11 +20,29 @@ use crate::js::{Handle, Js, check};
 const VERIFIED: &str = "(function (provider, scheme, id, timestamp) { \
                         return { provider, scheme, id, timestamp } })";
 
+/// An object's own enumerable string keys and their values, as one flat
+/// array `[key, value, key, value, ...]`: `Object.keys` and `[[Get]]`, the
+/// order and values N-API gives one call at a time. `Object.keys` is the
+/// one in place when the binding is first used.
+const ENTRIES: &str = "(function (keys) { return function (object) { \
+                       const names = keys(object); const entries = []; \
+                       for (let i = 0; i < names.length; i++) \
+                       entries.push(names[i], object[names[i]]); \
+                       return entries } })(Object.keys)";
+
 /// The compiled functions of one environment, kept alive by references.
 #[derive(Clone, Copy)]
 struct Builders {
+    entries: sys::napi_ref,
     lead: sys::napi_ref,
     verified: sys::napi_ref,
+}
+
+/// The own enumerable string keys of `object` and their values, as
+/// `[key, value, ...]`.
+pub(crate) fn entries(js: Js, object: Handle) -> Result<Handle> {
+    let builders = builders(js)?;
+    js.call(js.reference(builders.entries)?, &[object])
 }
 
 /// A new plain lead object with the fields whose value is given, in
@@ -56,6 +73,7 @@ fn builders(js: Js) -> Result<Builders> {
     }
 
     let built = Builders {
+        entries: js.keep(js.run(ENTRIES)?)?,
         lead: js.keep(js.run(&lead_source())?)?,
         verified: js.keep(js.run(VERIFIED)?)?,
     };

@@ -153,26 +153,6 @@ impl Js {
         Ok(array)
     }
 
-    /// The own enumerable string keys of `object`, as `Object.keys` gives
-    /// them, in an array. Inherited keys are left out: a polluted
-    /// `Object.prototype` adds no lead field or header, and V8 answers from
-    /// the object's enum cache without walking its prototypes.
-    pub(crate) fn keys(self, object: Handle) -> Result<Handle> {
-        let mut keys = ptr::null_mut();
-        // SAFETY: as in `kind`.
-        check(unsafe {
-            sys::napi_get_all_property_names(
-                self.env,
-                object.0,
-                sys::KeyCollectionMode::own_only,
-                sys::KeyFilter::enumerable | sys::KeyFilter::skip_symbols,
-                sys::KeyConversion::numbers_to_strings,
-                &mut keys,
-            )
-        })?;
-        Ok(Handle(keys))
-    }
-
     pub(crate) fn len(self, array: Handle) -> Result<u32> {
         let mut len = 0;
         // SAFETY: as in `kind`.
@@ -184,13 +164,6 @@ impl Js {
         let mut value = ptr::null_mut();
         // SAFETY: as in `kind`.
         check(unsafe { sys::napi_get_element(self.env, array.0, index, &mut value) })?;
-        Ok(Handle(value))
-    }
-
-    pub(crate) fn get(self, object: Handle, key: Handle) -> Result<Handle> {
-        let mut value = ptr::null_mut();
-        // SAFETY: as in `kind`.
-        check(unsafe { sys::napi_get_property(self.env, object.0, key.0, &mut value) })?;
         Ok(Handle(value))
     }
 

@@ -382,13 +382,13 @@ impl LeadObject {
         if js.kind(lead)? != Kind::Object || js.is_array(lead)? {
             return Ok(None);
         }
-        let keys = js.keys(lead)?;
-        let count = js.len(keys)?;
+        let flat = builders::entries(js, lead)?;
+        let count = js.len(flat)? / 2;
         let mut text = Vec::with_capacity(512);
         let mut entries = Vec::with_capacity(count as usize);
         for index in 0..count {
-            let key = js.element(keys, index)?;
-            let value = js.get(lead, key)?;
+            let key = js.element(flat, 2 * index)?;
+            let value = js.element(flat, 2 * index + 1)?;
             let read = match js.kind(value)? {
                 Kind::Undefined => continue,
                 Kind::String => Read::Text(js.read(value, &mut text)?),
@@ -398,11 +398,7 @@ impl LeadObject {
                 Kind::Object | Kind::Other => Read::Other(js_to_value(js, value)?),
             };
             let name = js.read(key, &mut text)?;
-            entries.push(Entry {
-                name,
-                value,
-                read,
-            });
+            entries.push(Entry { name, value, read });
         }
 
         let text = String::from_utf8(text)

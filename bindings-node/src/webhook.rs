@@ -517,10 +517,10 @@ impl HeaderPairs {
             }
             return Ok(read);
         }
-        let keys = js.keys(headers)?;
-        for index in 0..js.len(keys)? {
-            let key = js.element(keys, index)?;
-            let value = js.get(headers, key)?;
+        let flat = builders::entries(js, headers)?;
+        for index in 0..js.len(flat)? / 2 {
+            let key = js.element(flat, 2 * index)?;
+            let value = js.element(flat, 2 * index + 1)?;
             match js.kind(value)? {
                 Kind::Undefined => {}
                 Kind::String => {
