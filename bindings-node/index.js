@@ -865,7 +865,6 @@ module.exports.TokenValidator = nativeBinding.TokenValidator
 module.exports.Totp = nativeBinding.Totp
 module.exports.UserResource = nativeBinding.UserResource
 module.exports.ValidatedToken = nativeBinding.ValidatedToken
-module.exports.Verified = nativeBinding.Verified
 module.exports.WebhookSigner = nativeBinding.WebhookSigner
 module.exports.WebhookVerifier = nativeBinding.WebhookVerifier
 module.exports.clientIp = nativeBinding.clientIp

@@ -29,6 +29,14 @@ const inputOf = (c) => {
   return Buffer.from(JSON.stringify(c.lead))
 }
 
+/** The one outcome of `validateMany`, thrown as `validate` throws it. */
+const unwrap = (outcomes) => {
+  assert.equal(outcomes.length, 1)
+  const [{ lead, error }] = outcomes
+  if (error) throw Object.assign(new Error(error.message), error)
+  return lead
+}
+
 const codes = (err) => err.violations.map(({ field, code }) => ({ field, code }))
 
 test('vectors are present', () => {
@@ -41,7 +49,10 @@ for (const [id, c] of LEADS) {
   test(`lead vector ${id}`, () => {
     const schema = schemaOf(c.schema)
     const paths = [() => schema.validateJson(inputOf(c))]
-    if (c.lead !== undefined && c.expect.error !== 'lead.too_large') paths.push(() => schema.validate(c.lead))
+    if (c.lead !== undefined && c.expect.error !== 'lead.too_large') {
+      paths.push(() => schema.validate(c.lead))
+      paths.push(() => unwrap(schema.validateMany([c.lead])))
+    }
     for (const run of paths) {
       if (c.expect.ok) {
         const lead = run()
@@ -120,6 +131,21 @@ test('validate returns a plain normalised object', () => {
   assert.deepEqual(lead, { first_name: 'Ada', last_name: 'Lovelace', email: 'Ada@example.com', company: 'Analytical Engines' })
   assert.equal(Object.getPrototypeOf(lead), Object.prototype)
   assert.equal(schema.dedupeKey(ADA), 'ada@example.com')
+})
+
+test('validateMany gives each lead the outcome of validate, in order', () => {
+  const schema = new LeadSchema()
+  const leads = [ADA, { email: 'not-an-email', phone: 42 }, 'not an object', { ...ADA, utm: 1 }, ADA]
+  const expected = leads.map((lead) => {
+    try {
+      return { lead: schema.validate(lead) }
+    } catch (err) {
+      return { error: { code: err.code, message: err.message, violations: err.violations } }
+    }
+  })
+  assert.deepEqual(schema.validateMany(leads), expected)
+  assert.deepEqual(schema.validateMany([]), [])
+  assert.throws(() => schema.validateMany(ADA), /array/)
 })
 
 test('errors carry every violation as data', () => {

@@ -4,13 +4,14 @@
 use std::collections::HashMap;
 
 use halo_core::crypto::{self as core, CryptoError, KeyId, KeyMaterial};
-use napi::bindgen_prelude::Buffer;
+use napi::bindgen_prelude::{Buffer, Unknown};
 use napi::{Env, Result};
 use napi_derive::napi;
 use serde_json::Value;
 
 use crate::config::Config;
 use crate::errors::throw_crypto_error;
+use crate::js::{self, Handle, Js};
 
 /// AES-256-GCM field encryption into `hc1.<key id>.<nonce>.<ciphertext>`
 /// envelopes bound to a field name and a context (record id or tenant).
@@ -69,15 +70,21 @@ impl FieldCipher {
     }
 
     /// Encrypts `plaintext` bound to `field` and `context`.
-    #[napi]
+    #[napi(ts_args_type = "field: string, context: string, plaintext: Buffer")]
     pub fn encrypt_field(
         &self,
         env: Env,
-        field: String,
-        context: String,
-        plaintext: Buffer,
+        field: Unknown<'_>,
+        context: Unknown<'_>,
+        plaintext: &[u8],
     ) -> Result<String> {
-        let envelope = self.inner.encrypt_field(&field, &context, &plaintext);
+        // Both names in one buffer: one allocation, usually one copy each.
+        let js = Js::new(&env);
+        let mut text = Vec::with_capacity(128);
+        let field = js.read(Handle::of(&field), &mut text)?;
+        let context = js.read(Handle::of(&context), &mut text)?;
+        let (field, context) = (js::text(&text, field)?, js::text(&text, context)?);
+        let envelope = self.inner.encrypt_field(field, context, plaintext);
         envelope.map_err(|e| throw_crypto_error(&env, &e))
     }
 

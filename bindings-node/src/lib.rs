@@ -5,11 +5,13 @@
 
 mod access;
 mod audit;
+mod builders;
 mod compliance;
 mod config;
 mod crypto;
 mod errors;
 mod halo;
+mod js;
 mod lead;
 mod masking;
 mod ratelimit;

@@ -3,12 +3,13 @@
 use std::collections::HashMap;
 
 use halo_core::secret::{MemorySource, SecretSource, SystemSource};
-use napi::bindgen_prelude::{Buffer, Either};
+use napi::bindgen_prelude::{Buffer, Either, Unknown};
 use napi::{Env, Error, Result, Status};
 use napi_derive::napi;
 
 use crate::config::Config;
 use crate::errors::throw_masking_error;
+use crate::js::{self, Handle, Js};
 
 /// Masks personal data and secrets in records and log text under the policy
 /// of `security.data_masking`. Build one with `Masker.fromConfig()` or
@@ -88,11 +89,17 @@ impl Masker {
     /// Free text or a log line with emails, phone numbers, SSNs, card
     /// numbers, bearer tokens, JWTs, URL credentials and secret `key=value`
     /// pairs masked.
-    #[napi]
-    pub fn mask_text(&self, text: String) -> String {
-        match self.inner.mask_text(&text) {
-            std::borrow::Cow::Borrowed(_) => text,
-            std::borrow::Cow::Owned(masked) => masked,
+    #[napi(ts_args_type = "text: string", ts_return_type = "string")]
+    pub fn mask_text<'env>(&self, env: &'env Env, text: Unknown<'env>) -> Result<Unknown<'env>> {
+        let js = Js::new(env);
+        let given = Handle::of(&text);
+        let mut buffer = Vec::new();
+        let range = js.read(given, &mut buffer)?;
+        let text = js::text(&buffer, range)?;
+        // Text with nothing to mask comes back as the caller's own string.
+        match self.inner.mask_text(text) {
+            std::borrow::Cow::Borrowed(_) => js.unknown(given),
+            std::borrow::Cow::Owned(masked) => js.unknown(js.string(&masked)?),
         }
     }
 

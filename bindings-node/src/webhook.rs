@@ -10,17 +10,20 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::net::IpAddr;
+use std::ops::Range;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use halo_core::SecretString;
 use halo_core::secret::{MemorySource, SecretSource, SystemSource};
 use halo_core::webhook::{self as core, SignatureEncoding, SignatureScheme, WebhookError};
-use napi::bindgen_prelude::{Either, Uint8Array};
+use napi::bindgen_prelude::{Uint8Array, Unknown};
 use napi::{Env, Result};
 use napi_derive::napi;
 
+use crate::builders;
 use crate::config::Config;
 use crate::errors::throw_webhook_error;
+use crate::js::{Handle, Js, Kind};
 
 /// A signature method: one scheme and its active secrets.
 #[napi(object)]
@@ -119,11 +122,23 @@ pub struct WebhookSigner {
     inner: core::WebhookSigner,
 }
 
-/// What a successful verification establishes.
-#[napi]
+/// What a successful verification establishes, as plain data (what
+/// `JSON.stringify` shows). `WebhookVerifier.release` takes it back.
+#[napi(object, use_nullable = true)]
 #[derive(Debug)]
 pub struct Verified {
-    inner: core::Verified,
+    /// The provider checked against; `null` for the default.
+    pub provider: Option<String>,
+    /// How the delivery authenticated (`generic`, `standard_webhooks`,
+    /// `stripe`, `github`, `basic`, `api_key`); `null` for a provider that
+    /// accepts unauthenticated deliveries.
+    pub scheme: Option<String>,
+    /// The delivery id claimed in the replay guard (Standard Webhooks
+    /// `webhook-id`, or `sig_` and 32 hex digits); `null` for Basic and
+    /// API-key deliveries.
+    pub id: Option<String>,
+    /// The signed timestamp in Unix seconds, for schemes that sign one.
+    pub timestamp: Option<i64>,
 }
 
 // Options carrying secrets show none in `Debug`.
@@ -171,9 +186,6 @@ impl fmt::Debug for ProviderOptions {
     }
 }
 
-/// Headers as an object or as `[name, value]` pairs.
-type Headers = Either<Vec<Vec<String>>, HashMap<String, Either<String, Vec<String>>>>;
-
 #[napi]
 impl WebhookVerifier {
     /// A verifier for the providers given in code.
@@ -200,37 +212,40 @@ impl WebhookVerifier {
 
     /// Verifies a delivery; throws an `Error` with the `code` of the first
     /// failed check.
-    #[napi]
-    pub fn verify(
+    #[napi(ts_return_type = "Verified")]
+    pub fn verify<'env>(
         &self,
-        env: Env,
-        body: Uint8Array,
+        env: &'env Env,
+        #[napi(ts_arg_type = "Uint8Array")] body: &[u8],
         #[napi(ts_arg_type = "Record<string, string | string[]> | Array<[string, string]>")]
-        headers: Headers,
+        headers: Unknown<'_>,
         options: Option<VerifyOptions>,
-    ) -> Result<Verified> {
-        self.run(&env, &body, headers, options, true)
+    ) -> Result<Unknown<'env>> {
+        self.run(env, body, headers, options, true)
     }
 
     /// Like `verify`, but accepts a signed timestamp at any distance from
     /// now: only for stored deliveries checked again later, or for tests.
-    #[napi]
-    pub fn verify_ignoring_timestamp(
+    #[napi(ts_return_type = "Verified")]
+    pub fn verify_ignoring_timestamp<'env>(
         &self,
-        env: Env,
-        body: Uint8Array,
+        env: &'env Env,
+        #[napi(ts_arg_type = "Uint8Array")] body: &[u8],
         #[napi(ts_arg_type = "Record<string, string | string[]> | Array<[string, string]>")]
-        headers: Headers,
+        headers: Unknown<'_>,
         options: Option<VerifyOptions>,
-    ) -> Result<Verified> {
-        self.run(&env, &body, headers, options, false)
+    ) -> Result<Unknown<'env>> {
+        self.run(env, body, headers, options, false)
     }
 
     /// Releases the replay claim of a delivery the caller failed to
     /// process, so that the sender's retry is accepted.
     #[napi]
-    pub fn release(&self, env: Env, verified: &Verified) -> Result<()> {
-        let released = self.inner.release(&verified.inner);
+    pub fn release(&self, env: Env, verified: Verified) -> Result<()> {
+        let Some(id) = verified.id.as_deref() else {
+            return Ok(());
+        };
+        let released = self.inner.release_id(verified.provider.as_deref(), id);
         released.map_err(|e| throw_webhook_error(&env, &e))
     }
 
@@ -242,22 +257,23 @@ impl WebhookVerifier {
         names
     }
 
-    fn run(
+    fn run<'env>(
         &self,
-        env: &Env,
+        env: &'env Env,
         body: &[u8],
-        headers: Headers,
+        headers: Unknown<'_>,
         options: Option<VerifyOptions>,
         check_timestamp: bool,
-    ) -> Result<Verified> {
-        let pairs = header_pairs(headers)?;
+    ) -> Result<Unknown<'env>> {
+        let js = Js::new(env);
+        let headers = HeaderPairs::read(js, Handle::of(&headers))?;
         let options = options.unwrap_or(VerifyOptions {
             remote_addr: None,
             provider: None,
             now: None,
         });
         let result = at(options.now).and_then(|now| {
-            let mut request = core::WebhookRequest::from_pairs(&pairs, body);
+            let mut request = headers.request(body);
             if let Some(provider) = options.provider.as_deref() {
                 request = request.provider(provider);
             }
@@ -272,10 +288,25 @@ impl WebhookVerifier {
             }
         });
         match result {
-            Ok(inner) => Ok(Verified { inner }),
+            Ok(verified) => js.unknown(verified_object(js, &verified)?),
             Err(e) => Err(throw_webhook_error(env, &e)),
         }
     }
+}
+
+/// `verified` as the plain object `Verified` describes.
+fn verified_object(js: Js, verified: &core::Verified) -> Result<Handle> {
+    let text = |value: Option<&str>| value.map_or_else(|| js.null(), |v| js.string(v));
+    let timestamp = verified.timestamp.and_then(|t| i64::try_from(t).ok());
+    builders::verified(
+        js,
+        [
+            text(verified.provider.as_deref())?,
+            text(verified.scheme.map(core::Scheme::as_str))?,
+            text(verified.id.as_deref())?,
+            timestamp.map_or_else(|| js.null(), |t| js.int64(t))?,
+        ],
+    )
 }
 
 #[napi]
@@ -349,48 +380,6 @@ impl WebhookSigner {
             timestamp.and_then(|t| self.inner.sign(id.as_deref().unwrap_or(""), t, &body));
         let headers = headers.map_err(|e| throw_webhook_error(&env, &e))?;
         Ok(headers)
-    }
-}
-
-#[napi]
-impl Verified {
-    /// The provider checked against; `null` for the default.
-    #[napi(getter)]
-    pub fn provider(&self) -> Option<String> {
-        self.inner.provider.clone()
-    }
-
-    /// How the delivery authenticated (`generic`, `standard_webhooks`,
-    /// `stripe`, `github`, `basic`, `api_key`); `null` for a provider that
-    /// accepts unauthenticated deliveries.
-    #[napi(getter)]
-    pub fn scheme(&self) -> Option<&'static str> {
-        self.inner.scheme.map(core::Scheme::as_str)
-    }
-
-    /// The delivery id claimed in the replay guard (Standard Webhooks
-    /// `webhook-id`, or `sig_` and 32 hex digits); `null` for Basic and
-    /// API-key deliveries.
-    #[napi(getter)]
-    pub fn id(&self) -> Option<String> {
-        self.inner.id.clone()
-    }
-
-    /// The signed timestamp in Unix seconds, for schemes that sign one.
-    #[napi(getter)]
-    pub fn timestamp(&self) -> Option<i64> {
-        self.inner.timestamp.and_then(|t| i64::try_from(t).ok())
-    }
-
-    /// The fields as a plain object.
-    #[napi(js_name = "toJSON")]
-    pub fn to_json(&self) -> serde_json::Value {
-        serde_json::json!({
-            "provider": self.provider(),
-            "scheme": self.scheme(),
-            "id": self.id(),
-            "timestamp": self.inner.timestamp,
-        })
     }
 }
 
@@ -502,33 +491,91 @@ fn source(secrets: Option<HashMap<String, String>>) -> Box<dyn SecretSource> {
     }
 }
 
-/// The headers as `(name, value)` pairs; array values of an object become
-/// one pair each. A pair of other than two strings is a `TypeError`.
-fn header_pairs(headers: Headers) -> Result<Vec<(String, String)>> {
-    match headers {
-        Either::A(list) => list
-            .into_iter()
-            .map(|pair| match <[String; 2]>::try_from(pair) {
-                Ok([name, value]) => Ok((name, value)),
-                Err(_) => Err(napi::Error::new(
-                    napi::Status::InvalidArg,
-                    "each header must be a [name, value] pair",
-                )),
-            })
-            .collect(),
-        Either::B(map) => {
-            let mut pairs = Vec::with_capacity(map.len());
-            for (name, value) in map {
-                match value {
-                    Either::A(value) => pairs.push((name, value)),
-                    Either::B(values) => {
-                        pairs.extend(values.into_iter().map(|v| (name.clone(), v)));
+/// Headers read from an object (string or string-array values) or from an
+/// array of `[name, value]` pairs: their text in one buffer, and where each
+/// name and value is in it.
+struct HeaderPairs {
+    text: Vec<u8>,
+    pairs: Vec<(Range<usize>, Range<usize>)>,
+}
+
+impl HeaderPairs {
+    /// Reads `headers`; array values of an object become one pair each and
+    /// keys whose value is `undefined` are skipped. Anything else than
+    /// strings is a `TypeError`.
+    fn read(js: Js, headers: Handle) -> Result<Self> {
+        let mut read = Self {
+            text: Vec::with_capacity(1024),
+            pairs: Vec::new(),
+        };
+        if js.kind(headers)? != Kind::Object {
+            return Err(type_error("headers must be an object or an array of pairs"));
+        }
+        if js.is_array(headers)? {
+            for index in 0..js.len(headers)? {
+                read.pair(js, js.element(headers, index)?)?;
+            }
+            return Ok(read);
+        }
+        let flat = builders::entries(js, headers)?;
+        for index in 0..js.len(flat)? / 2 {
+            let key = js.element(flat, 2 * index)?;
+            let value = js.element(flat, 2 * index + 1)?;
+            match js.kind(value)? {
+                Kind::Undefined => {}
+                Kind::String => {
+                    let name = js.read(key, &mut read.text)?;
+                    let value = js.read(value, &mut read.text)?;
+                    read.pairs.push((name, value));
+                }
+                Kind::Object if js.is_array(value)? => {
+                    let name = js.read(key, &mut read.text)?;
+                    for index in 0..js.len(value)? {
+                        let item = js.element(value, index)?;
+                        if js.kind(item)? != Kind::String {
+                            return Err(type_error("a header value must be a string"));
+                        }
+                        let item = js.read(item, &mut read.text)?;
+                        read.pairs.push((name.clone(), item));
                     }
                 }
+                _ => return Err(type_error("a header value must be a string or strings")),
             }
-            Ok(pairs)
         }
+        Ok(read)
     }
+
+    fn pair(&mut self, js: Js, pair: Handle) -> Result<()> {
+        let is_pair = js.kind(pair)? == Kind::Object && js.is_array(pair)? && js.len(pair)? == 2;
+        if !is_pair {
+            return Err(type_error("each header must be a [name, value] pair"));
+        }
+        let (name, value) = (js.element(pair, 0)?, js.element(pair, 1)?);
+        if js.kind(name)? != Kind::String || js.kind(value)? != Kind::String {
+            return Err(type_error(
+                "each header must be a [name, value] pair of strings",
+            ));
+        }
+        let name = js.read(name, &mut self.text)?;
+        let value = js.read(value, &mut self.text)?;
+        self.pairs.push((name, value));
+        Ok(())
+    }
+
+    /// A delivery of `body` with these headers.
+    fn request<'a>(&'a self, body: &'a [u8]) -> core::WebhookRequest<'a> {
+        self.pairs
+            .iter()
+            .fold(core::WebhookRequest::new(body), |request, (name, value)| {
+                // V8 writes UTF-8; a name that were not would match no header.
+                let name = std::str::from_utf8(&self.text[name.clone()]).unwrap_or_default();
+                request.header(name, &self.text[value.clone()])
+            })
+    }
+}
+
+fn type_error(message: &str) -> napi::Error {
+    napi::Error::new(napi::Status::InvalidArg, message)
 }
 
 fn at(now: Option<i64>) -> std::result::Result<SystemTime, WebhookError> {

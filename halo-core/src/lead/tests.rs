@@ -1,6 +1,8 @@
 //! Unit tests for the lead module; the language-neutral cases live in
 //! `tests/vectors/leads/`.
 
+use std::borrow::Cow;
+
 use proptest::prelude::*;
 
 use super::*;
@@ -308,6 +310,49 @@ fn email() -> impl Strategy<Value = String> {
 
 fn phone() -> impl Strategy<Value = Option<String>> {
     proptest::option::of(proptest::string::string_regex("\\+?[0-9][0-9 ()-]{0,20}").unwrap())
+}
+
+#[test]
+fn fields_follow_the_value_rules() {
+    let text = |name: &'static str, value: &'static str| {
+        (Cow::Borrowed(name), FieldValue::Text(Cow::Borrowed(value)))
+    };
+    let keep = LeadSchema::builder()
+        .unknown_fields(UnknownFields::Keep)
+        .build();
+    let valid = keep
+        .validate_fields([
+            text("first_name", "Ada"),
+            text("last_name", "Lovelace"),
+            text("email", "ada@example.com"),
+            text("company", "Analytical Engines"),
+            (
+                Cow::Borrowed("score"),
+                FieldValue::Other(serde_json::json!([1, true])),
+            ),
+            text("utm", "spring"),
+        ])
+        .unwrap();
+    assert_eq!(valid.extra()["score"], serde_json::json!([1, true]));
+    assert_eq!(valid.extra()["utm"], "spring");
+
+    let err = LeadSchema::default()
+        .validate_fields([
+            text("email", "ada@example.com"),
+            (
+                Cow::Borrowed("email"),
+                FieldValue::Other(serde_json::json!(1)),
+            ),
+            (Cow::Borrowed("utm"), FieldValue::Null),
+        ])
+        .unwrap_err();
+    let codes: Vec<_> = err
+        .violations()
+        .iter()
+        .map(|v| (v.field.as_ref(), v.code()))
+        .collect();
+    assert!(codes.contains(&("email", "lead.duplicate_field")));
+    assert!(codes.contains(&("utm", "lead.unknown_field")));
 }
 
 proptest! {

@@ -356,6 +356,13 @@ fn release_lets_a_retry_through() {
     );
     verifier.release(&verified).unwrap();
     assert_eq!(verifier.verify_at(&request, at(NOW + 2)).unwrap(), verified);
+
+    // By provider and id alone, as the bindings release.
+    let id = verified.id.clone().unwrap();
+    verifier.release_id(Some("other"), &id).unwrap();
+    assert!(verifier.verify_at(&request, at(NOW + 3)).is_err());
+    verifier.release_id(None, &id).unwrap();
+    assert_eq!(verifier.verify_at(&request, at(NOW + 4)).unwrap(), verified);
 }
 
 #[test]

@@ -89,9 +89,21 @@ impl WebhookVerifier {
     /// failed to process, so that the sender's retry is accepted. Does
     /// nothing for deliveries without an id.
     pub fn release(&self, verified: &Verified) -> Result<(), WebhookError> {
-        match (&self.guard, &verified.id) {
-            (Some(guard), Some(id)) => guard.release(&replay_key(verified.provider.as_deref(), id)),
-            _ => Ok(()),
+        match &verified.id {
+            Some(id) => self.release_id(verified.provider.as_deref(), id),
+            None => Ok(()),
+        }
+    }
+
+    /// Releases the replay claim of delivery `id` verified against
+    /// `provider` (`None` for the default), as [`WebhookVerifier::release`]
+    /// does with a [`Verified`]. For callers that keep only those two of
+    /// its fields, such as a language binding handing them out as plain
+    /// data. Releasing an id that holds no claim does nothing.
+    pub fn release_id(&self, provider: Option<&str>, id: &str) -> Result<(), WebhookError> {
+        match &self.guard {
+            Some(guard) => guard.release(&replay_key(provider, id)),
+            None => Ok(()),
         }
     }
 

@@ -3,7 +3,9 @@
 //! violations, and source records (Apollo, ZoomInfo, CSV) with the lead
 //! they must map to.
 
-use halo_core::lead::{CsvMapping, Lead, LeadError, LeadField, LeadSchema, UnknownFields};
+use halo_core::lead::{
+    CsvMapping, FieldValue, Lead, LeadError, LeadField, LeadSchema, UnknownFields,
+};
 use serde_json::{Value, json};
 
 use crate::vectors;
@@ -112,6 +114,11 @@ fn check_case(name: &str, case: &Value) {
             }
             (outcome, _) => panic!("{name}: value path disagrees: {outcome:?}"),
         }
+        if let Some(object) = value.as_object() {
+            let by_fields = validate_fields(&schema, object).map_err(|e| codes(&e));
+            let by_value = schema.validate_value(value).map_err(|e| codes(&e));
+            assert_eq!(by_fields, by_value, "{name}: field-by-field path");
+        }
     }
 
     // The struct path must agree with the JSON path on what it can see.
@@ -131,6 +138,22 @@ fn check_case(name: &str, case: &Value) {
             (outcome, _) => panic!("{name}: struct path disagrees: {outcome:?}"),
         }
     }
+}
+
+/// `object` given to the schema one entry at a time, as the bindings do.
+fn validate_fields<'a>(
+    schema: &LeadSchema,
+    object: &'a serde_json::Map<String, Value>,
+) -> Result<halo_core::ValidLead<'a>, LeadError> {
+    let fields = object.iter().map(|(key, value)| {
+        let value = match value {
+            Value::String(text) => FieldValue::Text(text.as_str().into()),
+            Value::Null => FieldValue::Null,
+            other => FieldValue::Other(other.clone()),
+        };
+        (key.as_str().into(), value)
+    });
+    schema.validate_fields(fields)
 }
 
 /// No message may quote a value of the lead.
