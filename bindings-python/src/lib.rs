@@ -68,8 +68,12 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<halo::HaloClient>()?;
     m.add_class::<halo::ClientStats>()?;
     m.add_class::<halo::Clients>()?;
+    m.add_class::<halo::Sites>()?;
     m.add_class::<halo::Users>()?;
     m.add_class::<halo::Opportunities>()?;
+    m.add_class::<halo::Tickets>()?;
+    m.add_class::<halo::Actions>()?;
+    m.add_class::<halo::Agents>()?;
     m.add_class::<sandbox::Sandbox>()?;
     m.add_class::<sandbox::Fault>()?;
     m.add_class::<sandbox::FaultPlan>()?;

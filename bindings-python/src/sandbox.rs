@@ -146,9 +146,9 @@ impl Sandbox {
         self.with(core::Sandbox::expire_tokens)
     }
 
-    /// Stores `records` (dicts) of `resource` (`"Client"`, `"Users"`,
-    /// `"Opportunities"`, case-insensitive) as if created; returns their
-    /// ids.
+    /// Stores `records` (dicts) of `resource` (`"Client"`, `"Site"`,
+    /// `"Users"`, `"Opportunities"`, `"Tickets"`, `"Actions"`, `"Agent"`,
+    /// case-insensitive) as if created; returns their ids.
     fn seed(&self, resource: &str, records: Vec<Bound<'_, PyAny>>) -> PyResult<Vec<i64>> {
         let values = records.iter().map(to_json).collect::<PyResult<Vec<_>>>()?;
         match resource.to_ascii_lowercase().as_str() {
@@ -157,6 +157,8 @@ impl Sandbox {
             "opportunities" => self.seed_as::<models::Opportunity>(values),
             "site" => self.seed_as::<models::Site>(values),
             "tickets" => self.seed_as::<models::Ticket>(values),
+            "actions" => self.seed_as::<models::Action>(values),
+            "agent" => self.seed_as::<models::Agent>(values),
             _ => Err(unknown_resource()),
         }
     }

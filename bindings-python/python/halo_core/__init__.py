@@ -12,6 +12,8 @@ security guide::
 """
 
 from halo_core._native import (
+    Actions,
+    Agents,
     ApiKeyStore,
     AuditLog,
     BlindIndex,
@@ -49,8 +51,10 @@ from halo_core._native import (
     RetentionPolicy,
     Rule,
     Signature,
+    Sites,
     SubjectKeys,
     SyncReport,
+    Tickets,
     TokenValidator,
     Totp,
     Users,
@@ -101,6 +105,8 @@ from halo_core.errors import (
 __all__ = [
     "AccessError",
     "AccessSettingsError",
+    "Actions",
+    "Agents",
     "ApiKeyStore",
     "AuditError",
     "AuditInputError",
@@ -158,10 +164,12 @@ __all__ = [
     "Rule",
     "SandboxError",
     "Signature",
+    "Sites",
     "SubjectKeys",
     "SyncError",
     "SyncOptionError",
     "SyncReport",
+    "Tickets",
     "TokenValidator",
     "Totp",
     "Users",

@@ -752,9 +752,17 @@ class HaloClient:
     @property
     def clients(self) -> Clients: ...
     @property
+    def sites(self) -> Sites: ...
+    @property
     def users(self) -> Users: ...
     @property
     def opportunities(self) -> Opportunities: ...
+    @property
+    def tickets(self) -> Tickets: ...
+    @property
+    def actions(self) -> Actions: ...
+    @property
+    def agents(self) -> Agents: ...
     def stats(self) -> ClientStats: ...
 
 class Clients:
@@ -787,6 +795,50 @@ class Clients:
         include_inactive: bool | None = None,
         last_updated_from: str | None = None,
         domain: str | None = None,
+    ) -> list[dict[str, Any]]: ...
+    def get(self, id: int) -> dict[str, Any]:
+        """The record with ``id``; :class:`HaloNotFoundError` if absent."""
+    async def get_async(self, id: int) -> dict[str, Any]: ...
+    def upsert(self, records: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """Creates the records without ``id`` and updates those with one, in
+        one ``POST``; a create that may have been applied is never retried
+        (:class:`HaloOutcomeUnknownError`)."""
+    async def upsert_async(self, records: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]: ...
+    def delete(self, id: int) -> None: ...
+    async def delete_async(self, id: int) -> None: ...
+    def count(self) -> int | None:
+        """How many records there are, as Halo counts them (one request)."""
+
+class Sites:
+    """``/api/Site`` (locations of clients)."""
+
+    def list_all(
+        self,
+        *,
+        page_size: int | None = None,
+        max_rows: int | None = None,
+        search: str | None = None,
+        order: str | None = None,
+        order_desc: bool | None = None,
+        include_active: bool | None = None,
+        include_inactive: bool | None = None,
+        last_updated_from: str | None = None,
+        client_id: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Every matching record, read page by page (``pageinate=true``, at
+        most 100 rows a page); ``page_size`` defaults to 100."""
+    async def list_all_async(
+        self,
+        *,
+        page_size: int | None = None,
+        max_rows: int | None = None,
+        search: str | None = None,
+        order: str | None = None,
+        order_desc: bool | None = None,
+        include_active: bool | None = None,
+        include_inactive: bool | None = None,
+        last_updated_from: str | None = None,
+        client_id: int | None = None,
     ) -> list[dict[str, Any]]: ...
     def get(self, id: int) -> dict[str, Any]:
         """The record with ``id``; :class:`HaloNotFoundError` if absent."""
@@ -898,6 +950,139 @@ class Opportunities:
     async def delete_async(self, id: int) -> None: ...
     def count(self) -> int | None:
         """How many records there are, as Halo counts them (one request)."""
+
+class Tickets:
+    """``/api/Tickets``."""
+
+    def list_all(
+        self,
+        *,
+        page_size: int | None = None,
+        max_rows: int | None = None,
+        search: str | None = None,
+        order: str | None = None,
+        order_desc: bool | None = None,
+        include_active: bool | None = None,
+        include_inactive: bool | None = None,
+        last_updated_from: str | None = None,
+        client_id: int | None = None,
+        open_only: bool | None = None,
+    ) -> list[dict[str, Any]]:
+        """Every matching record, read page by page (``pageinate=true``, at
+        most 100 rows a page); ``page_size`` defaults to 100."""
+    async def list_all_async(
+        self,
+        *,
+        page_size: int | None = None,
+        max_rows: int | None = None,
+        search: str | None = None,
+        order: str | None = None,
+        order_desc: bool | None = None,
+        include_active: bool | None = None,
+        include_inactive: bool | None = None,
+        last_updated_from: str | None = None,
+        client_id: int | None = None,
+        open_only: bool | None = None,
+    ) -> list[dict[str, Any]]: ...
+    def get(self, id: int) -> dict[str, Any]:
+        """The record with ``id``; :class:`HaloNotFoundError` if absent."""
+    async def get_async(self, id: int) -> dict[str, Any]: ...
+    def upsert(self, records: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """Creates the records without ``id`` and updates those with one, in
+        one ``POST``; a create that may have been applied is never retried
+        (:class:`HaloOutcomeUnknownError`)."""
+    async def upsert_async(self, records: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]: ...
+    def delete(self, id: int) -> None: ...
+    async def delete_async(self, id: int) -> None: ...
+    def count(self) -> int | None:
+        """How many records there are, as Halo counts them (one request)."""
+
+class Actions:
+    """``/api/Actions`` (notes, emails, updates on tickets). Halo looks an
+    action up within its ticket: reading or deleting one takes the ticket's
+    id as well."""
+
+    def list_all(
+        self,
+        *,
+        page_size: int | None = None,
+        max_rows: int | None = None,
+        search: str | None = None,
+        order: str | None = None,
+        order_desc: bool | None = None,
+        include_active: bool | None = None,
+        include_inactive: bool | None = None,
+        last_updated_from: str | None = None,
+        ticket_id: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Every matching record, read page by page (``pageinate=true``, at
+        most 100 rows a page); ``page_size`` defaults to 100."""
+    async def list_all_async(
+        self,
+        *,
+        page_size: int | None = None,
+        max_rows: int | None = None,
+        search: str | None = None,
+        order: str | None = None,
+        order_desc: bool | None = None,
+        include_active: bool | None = None,
+        include_inactive: bool | None = None,
+        last_updated_from: str | None = None,
+        ticket_id: int | None = None,
+    ) -> list[dict[str, Any]]: ...
+    def get_on_ticket(self, id: int, ticket_id: int) -> dict[str, Any]:
+        """The action ``id`` of ticket ``ticket_id``; :class:`HaloNotFoundError`
+        if absent."""
+    async def get_on_ticket_async(self, id: int, ticket_id: int) -> dict[str, Any]: ...
+    def upsert(self, records: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """Creates the records without ``id`` and updates those with one, in
+        one ``POST``; a create that may have been applied is never retried
+        (:class:`HaloOutcomeUnknownError`)."""
+    async def upsert_async(self, records: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]: ...
+    def delete_on_ticket(self, id: int, ticket_id: int) -> None: ...
+    async def delete_on_ticket_async(self, id: int, ticket_id: int) -> None: ...
+    def count(self) -> int | None:
+        """How many records there are, as Halo counts them (one request)."""
+
+class Agents:
+    """``/api/Agent``: read-only, as in HaloPSA (no ``upsert`` or
+    ``delete``)."""
+
+    def list_all(
+        self,
+        *,
+        page_size: int | None = None,
+        max_rows: int | None = None,
+        search: str | None = None,
+        order: str | None = None,
+        order_desc: bool | None = None,
+        include_active: bool | None = None,
+        include_inactive: bool | None = None,
+        last_updated_from: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """Every matching record, read page by page (``pageinate=true``, at
+        most 100 rows a page); ``page_size`` defaults to 100."""
+    async def list_all_async(
+        self,
+        *,
+        page_size: int | None = None,
+        max_rows: int | None = None,
+        search: str | None = None,
+        order: str | None = None,
+        order_desc: bool | None = None,
+        include_active: bool | None = None,
+        include_inactive: bool | None = None,
+        last_updated_from: str | None = None,
+    ) -> list[dict[str, Any]]: ...
+    def get(self, id: int) -> dict[str, Any]:
+        """The record with ``id``; :class:`HaloNotFoundError` if absent."""
+    async def get_async(self, id: int) -> dict[str, Any]: ...
+    def me(self) -> dict[str, Any]:
+        """The agent the application acts as (``/api/Agent/me``)."""
+    async def me_async(self) -> dict[str, Any]: ...
+    def count(self) -> int | None:
+        """How many agents there are, as Halo counts them (one request);
+        ``None`` when Halo answers with a bare list and no count."""
 
 class SyncReport:
     """What one :meth:`LeadSync.sync` did; ``failed`` holds ``(input index,
