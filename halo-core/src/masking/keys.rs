@@ -193,12 +193,19 @@ impl KeySet {
     /// before the automaton runs.
     pub(crate) fn matches_before(&self, b: &[u8], end: usize) -> bool {
         let window = b.get(end.saturating_sub(MAX_KEY)..end).unwrap_or_default();
+        // One walk finds where the key starts and gathers its symbols; the
+        // stop byte that ends the walk adds only `STOP_BIT`, which no test
+        // below looks at.
+        let mut seen = 0;
         let start = window
             .iter()
-            .rposition(|&c| SYMBOL[usize::from(c)] == STOP)
+            .rposition(|&c| {
+                let bits = BITS[usize::from(c)];
+                seen |= bits;
+                bits == STOP_BIT
+            })
             .map_or(0, |stop| stop + 1);
         let key = &window[start..];
-        let seen = key.iter().fold(0, |seen, &c| seen | BITS[usize::from(c)]);
         if seen & self.anchors == 0
             || key.len() < self.shortest
             || !self.letters.iter().any(|&letters| letters & !seen == 0)

@@ -64,6 +64,18 @@ static CLASS: [u8; 256] = {
     table
 };
 
+/// Whether each byte is an ASCII letter, digit or `_`: a table, since this
+/// is asked of most bytes around a digit or a `b`.
+static WORD: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        table[c] = (c as u8).is_ascii_alphanumeric() || c == b'_' as usize;
+        c += 1;
+    }
+    table
+};
+
 /// The replacement of a secret value.
 pub(crate) const REDACTED: &str = "[REDACTED]";
 
@@ -82,7 +94,7 @@ fn before(b: &[u8], i: usize) -> u8 {
 /// ASCII letters, digits and `_`.
 #[inline]
 pub(crate) fn is_word(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || c == b'_'
+    WORD[usize::from(c)]
 }
 
 fn is_local(c: u8) -> bool {
@@ -199,29 +211,26 @@ impl Scan<'_> {
         let (b, i) = (self.b, self.i);
         let first = at(b, i);
         let prev = if i == 0 { 0 } else { self.boundary_byte(i - 1) };
-        if is_word(prev) {
-            return if first.is_ascii_digit() {
-                self.skip_word()
-            } else {
-                self.step()
-            };
-        }
-        let prev2 = if i < 2 { 0 } else { self.boundary_byte(i - 2) };
         // Digits after `.` or `-` that follow a word, another `.` or `-`, or
         // an `@` are part of a word or a domain (`a-.1`, `b@-2`), which an
         // email address keeps on a second pass.
-        if prev == b'@'
-            || (matches!(prev, b'.' | b'-')
-                && (is_word(prev2) || matches!(prev2, b'.' | b'-' | b'@')))
-            || (!first.is_ascii_digit() && !at(b, i + 1).is_ascii_digit())
-        {
-            return self.step();
-        }
-        // Most digit runs (counts, ids, times) are ruled out here, without
-        // the full reading of their groups.
-        if first.is_ascii_digit()
-            && let Some(run_end) = numbers::quick_reject(b, i)
-        {
+        let glued = is_word(prev)
+            || prev == b'@'
+            || (matches!(prev, b'.' | b'-') && {
+                let prev2 = if i < 2 { 0 } else { self.boundary_byte(i - 2) };
+                is_word(prev2) || matches!(prev2, b'.' | b'-' | b'@')
+            });
+        if !first.is_ascii_digit() {
+            if glued || !at(b, i + 1).is_ascii_digit() {
+                return self.step();
+            }
+        } else if glued {
+            // Nothing starts inside the rest of the word either: every
+            // trigger there follows a letter or digit.
+            return self.skip_word();
+        } else if let Some(run_end) = numbers::quick_reject(b, i) {
+            // Most digit runs (counts, ids, times) are ruled out here,
+            // without the full reading of their groups.
             self.i = run_end;
             return None;
         }
