@@ -223,6 +223,18 @@ impl KeySet {
             .unwrap_or(0)
     }
 
+    /// Whether the byte `c` holds the rarest symbol of some key: a name
+    /// without any such byte contains no key.
+    pub(crate) fn is_anchor(&self, c: u8) -> bool {
+        BITS[usize::from(c)] & self.anchors != 0
+    }
+
+    /// Whether the byte `c` ends a key: it is neither a letter, a digit nor
+    /// one of the separators `_`, `-` and `.` a key may hold.
+    pub(crate) fn ends_key(c: u8) -> bool {
+        SYMBOL[usize::from(c)] == STOP
+    }
+
     /// Whether `key` contains a secret key once folded.
     pub(crate) fn matches(&self, key: &str) -> bool {
         self.matches_bytes(key.as_bytes())
