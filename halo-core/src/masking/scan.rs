@@ -3,7 +3,10 @@
 //!
 //! Each byte is classified through one table; only the few classes that can
 //! start a finding (`@`, `=`, `:`, `+`, `(`, digits, `b`/`B`, `J`) lead to
-//! work, and that work looks at a handful of bytes before giving up. Findings
+//! work, and that work looks at a handful of bytes before giving up. The
+//! same table flags the bytes that end a key and those that hold a letter
+//! every secret key needs ([`Classes`]), so most keys of a log line are
+//! ruled out without being read again. Findings
 //! come out in order and never overlap: a detector that looks backwards (the
 //! local part of an email, the key of a pair) stops at the end of the last
 //! finding.
