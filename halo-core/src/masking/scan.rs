@@ -192,11 +192,14 @@ impl Scan<'_> {
     /// The next finding triggered by a byte before `limit`.
     fn next_hit(&mut self, limit: usize) -> Option<Hit> {
         let bytes = self.b.get(..limit).unwrap_or(self.b);
+        // After a pair that was no finding, the scan goes on just past its
+        // `=` or `:`, which ends the next key as well as any byte would.
+        let mut carried = 0;
         loop {
             // Bytes that start nothing are skipped in one tight loop, which
             // gathers their flags.
             let mut i = self.i;
-            let mut passed = 0;
+            let mut passed = carried;
             let class = loop {
                 let entry = self.classes[usize::from(*bytes.get(i)?)];
                 if entry & CLASS_BITS != 0 {
@@ -213,6 +216,7 @@ impl Scan<'_> {
                 SCHEME => self.scheme(),
                 _ => self.jwt(),
             };
+            carried = if class == PAIR { ENDS_KEY } else { 0 };
             if let Some(hit) = hit {
                 debug_assert!(hit.start >= self.committed && hit.end > hit.start);
                 self.committed = hit.end;
