@@ -164,7 +164,7 @@ pub(crate) fn scan(text: &str, keys: &KeySet, classes: &Classes, mut emit: impl 
     let mut scan = Scan {
         b: text.as_bytes(),
         keys,
-        classes: &classes.0,
+        classes: classes.0,
         i: 0,
         committed: 0,
         nested: false,
@@ -177,8 +177,10 @@ pub(crate) fn scan(text: &str, keys: &KeySet, classes: &Classes, mut emit: impl 
 struct Scan<'a> {
     b: &'a [u8],
     keys: &'a KeySet,
-    /// The entries of [`Classes`].
-    classes: &'a [u8; 256],
+    /// The entries of [`Classes`], held here rather than borrowed: the skip
+    /// loop then reads them beside the scan's other fields, without a
+    /// register of their own (the compiler spills one there).
+    classes: [u8; 256],
     /// The next byte to look at.
     i: usize,
     /// The end of the last finding: nothing before it is looked at again.
@@ -202,10 +204,12 @@ impl Scan<'_> {
             let mut passed = carried;
             let class = loop {
                 let entry = self.classes[usize::from(*bytes.get(i)?)];
+                // The entry of a byte that starts work adds only its class,
+                // which no test of `passed` looks at.
+                passed |= entry;
                 if entry & CLASS_BITS != 0 {
                     break entry;
                 }
-                passed |= entry;
                 i += 1;
             };
             self.i = i;
