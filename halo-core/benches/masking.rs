@@ -3,8 +3,8 @@
 //! key=value fields: the bytes that make a scanner work hardest without a
 //! finding).
 //!
-//! Under callgrind a line costs about 22.5 instructions per byte with
-//! nothing to mask and 29.5 with one finding. Wall-clock numbers on a shared machine
+//! Under callgrind a line costs about 22 instructions per byte with nothing
+//! to mask and 29 with one finding. Wall-clock numbers on a shared machine
 //! vary with its load; compare versions by instruction counts.
 
 use std::hint::black_box;
