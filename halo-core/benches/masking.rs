@@ -2,6 +2,10 @@
 //! finding each, and lines with nothing to mask (timestamps, ids, durations,
 //! key=value fields: the bytes that make a scanner work hardest without a
 //! finding).
+//!
+//! Under callgrind a line costs about 22 instructions per byte with nothing
+//! to mask and 29 with one finding. Wall-clock numbers on a shared machine
+//! vary with its load; compare versions by instruction counts.
 
 use std::hint::black_box;
 

@@ -193,12 +193,19 @@ impl KeySet {
     /// before the automaton runs.
     pub(crate) fn matches_before(&self, b: &[u8], end: usize) -> bool {
         let window = b.get(end.saturating_sub(MAX_KEY)..end).unwrap_or_default();
+        // One walk finds where the key starts and gathers its symbols; the
+        // stop byte that ends the walk adds only `STOP_BIT`, which no test
+        // below looks at.
+        let mut seen = 0;
         let start = window
             .iter()
-            .rposition(|&c| SYMBOL[usize::from(c)] == STOP)
+            .rposition(|&c| {
+                let bits = BITS[usize::from(c)];
+                seen |= bits;
+                bits == STOP_BIT
+            })
             .map_or(0, |stop| stop + 1);
         let key = &window[start..];
-        let seen = key.iter().fold(0, |seen, &c| seen | BITS[usize::from(c)]);
         if seen & self.anchors == 0
             || key.len() < self.shortest
             || !self.letters.iter().any(|&letters| letters & !seen == 0)
@@ -214,6 +221,18 @@ impl KeySet {
             .get(state * SYMBOLS + usize::from(symbol))
             .copied()
             .unwrap_or(0)
+    }
+
+    /// Whether the byte `c` holds the rarest symbol of some key: a name
+    /// without any such byte contains no key.
+    pub(crate) fn is_anchor(&self, c: u8) -> bool {
+        BITS[usize::from(c)] & self.anchors != 0
+    }
+
+    /// Whether the byte `c` ends a key: it is neither a letter, a digit nor
+    /// one of the separators `_`, `-` and `.` a key may hold.
+    pub(crate) fn ends_key(c: u8) -> bool {
+        SYMBOL[usize::from(c)] == STOP
     }
 
     /// Whether `key` contains a secret key once folded.

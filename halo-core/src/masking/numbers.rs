@@ -145,6 +145,11 @@ pub(crate) fn quick_reject(b: &[u8], start: usize) -> Option<usize> {
     }
     let j = digits_end(b, start);
     let digits = j - start;
+    // Only runs of these lengths can start a number; the others (most
+    // counts, ids and times) need no look at what follows.
+    if !matches!(digits, 1 | 3 | 4 | 10 | 13..=19) {
+        return Some(j);
+    }
     let after = at(b, j + 1);
     let separated =
         matches!(at(b, j), b' ' | b'-' | b'.') && (after.is_ascii_digit() || after == b'(');
@@ -165,11 +170,11 @@ pub(crate) fn quick_reject(b: &[u8], start: usize) -> Option<usize> {
 
 /// The end of the run of ASCII digits starting at `i`.
 fn digits_end(b: &[u8], i: usize) -> usize {
-    let mut j = i;
-    while at(b, j).is_ascii_digit() {
-        j += 1;
-    }
-    j
+    let rest = b.get(i..).unwrap_or_default();
+    i + rest
+        .iter()
+        .position(|c| !c.is_ascii_digit())
+        .unwrap_or(rest.len())
 }
 
 /// Whether a number may end at `end`: not inside a word, an email address,

@@ -3,7 +3,10 @@
 //!
 //! Each byte is classified through one table; only the few classes that can
 //! start a finding (`@`, `=`, `:`, `+`, `(`, digits, `b`/`B`, `J`) lead to
-//! work, and that work looks at a handful of bytes before giving up. Findings
+//! work, and that work looks at a handful of bytes before giving up. The
+//! same table flags the bytes that end a key and those that hold the rarest
+//! letter of some secret key ([`Classes`]), so most keys of a log line are
+//! ruled out without being read again. Findings
 //! come out in order and never overlap: a detector that looks backwards (the
 //! local part of an email, the key of a pair) stops at the end of the last
 //! finding.
@@ -44,6 +47,13 @@ const AT: u8 = 2;
 const PAIR: u8 = 3;
 const SCHEME: u8 = 4;
 const JWT: u8 = 5;
+/// The bits of a [`Classes`] entry that hold the class.
+const CLASS_BITS: u8 = 0b111;
+/// In [`Classes`]: a byte that ends a key (see [`KeySet::ends_key`]).
+const ENDS_KEY: u8 = 1 << 3;
+/// In [`Classes`]: a byte that holds an anchor of the secret keys (see
+/// [`KeySet::is_anchor`]).
+const ANCHOR: u8 = 1 << 4;
 
 /// The class of each byte: 0 for bytes that start nothing.
 static CLASS: [u8; 256] = {
@@ -64,6 +74,43 @@ static CLASS: [u8; 256] = {
     table
 };
 
+/// Whether each byte is an ASCII letter, digit or `_`: a table, since this
+/// is asked of most bytes around a digit or a `b`.
+static WORD: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        table[c] = (c as u8).is_ascii_alphanumeric() || c == b'_' as usize;
+        c += 1;
+    }
+    table
+};
+
+/// The class of each byte for one set of secret keys: [`CLASS`], and for the
+/// bytes that start nothing, whether they end a key or hold an anchor.
+///
+/// The skip loop gathers these flags over the bytes it passes. When they
+/// hold a key end and no anchor, the key before the next `=` or `:` lies in
+/// those bytes and holds no anchor, so it is no secret key and is not read:
+/// that rules out most keys of a log line for the cost of one `or` a byte.
+#[derive(Clone)]
+pub(crate) struct Classes([u8; 256]);
+
+impl Classes {
+    /// The classes under `keys`.
+    pub(crate) fn new(keys: &KeySet) -> Self {
+        let mut table = CLASS;
+        for (c, entry) in (0..=u8::MAX).zip(table.iter_mut()) {
+            if *entry == 0 && KeySet::ends_key(c) {
+                *entry = ENDS_KEY;
+            } else if *entry == 0 && keys.is_anchor(c) {
+                *entry = ANCHOR;
+            }
+        }
+        Self(table)
+    }
+}
+
 /// The replacement of a secret value.
 pub(crate) const REDACTED: &str = "[REDACTED]";
 
@@ -82,7 +129,7 @@ fn before(b: &[u8], i: usize) -> u8 {
 /// ASCII letters, digits and `_`.
 #[inline]
 pub(crate) fn is_word(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || c == b'_'
+    WORD[usize::from(c)]
 }
 
 fn is_local(c: u8) -> bool {
@@ -113,10 +160,11 @@ fn ends_value(c: u8) -> bool {
 }
 
 /// Calls `emit` with every finding of `text`, in order.
-pub(crate) fn scan(text: &str, keys: &KeySet, mut emit: impl FnMut(Hit)) {
+pub(crate) fn scan(text: &str, keys: &KeySet, classes: &Classes, mut emit: impl FnMut(Hit)) {
     let mut scan = Scan {
         b: text.as_bytes(),
         keys,
+        classes: classes.0,
         i: 0,
         committed: 0,
         nested: false,
@@ -129,6 +177,10 @@ pub(crate) fn scan(text: &str, keys: &KeySet, mut emit: impl FnMut(Hit)) {
 struct Scan<'a> {
     b: &'a [u8],
     keys: &'a KeySet,
+    /// The entries of [`Classes`], held here rather than borrowed: the skip
+    /// loop then reads them beside the scan's other fields, without a
+    /// register of their own (the compiler spills one there).
+    classes: [u8; 256],
     /// The next byte to look at.
     i: usize,
     /// The end of the last finding: nothing before it is looked at again.
@@ -142,13 +194,21 @@ impl Scan<'_> {
     /// The next finding triggered by a byte before `limit`.
     fn next_hit(&mut self, limit: usize) -> Option<Hit> {
         let bytes = self.b.get(..limit).unwrap_or(self.b);
+        // After a pair that was no finding, the scan goes on just past its
+        // `=` or `:`, which ends the next key as well as any byte would.
+        let mut carried = 0;
         loop {
-            // Bytes that start nothing are skipped in one tight loop.
+            // Bytes that start nothing are skipped in one tight loop, which
+            // gathers their flags.
             let mut i = self.i;
+            let mut passed = carried;
             let class = loop {
-                let class = CLASS[usize::from(*bytes.get(i)?)];
-                if class != 0 {
-                    break class;
+                let entry = self.classes[usize::from(*bytes.get(i)?)];
+                // The entry of a byte that starts work adds only its class,
+                // which no test of `passed` looks at.
+                passed |= entry;
+                if entry & CLASS_BITS != 0 {
+                    break entry;
                 }
                 i += 1;
             };
@@ -156,10 +216,11 @@ impl Scan<'_> {
             let hit = match class {
                 NUMBER => self.number(),
                 AT => self.at_sign(),
-                PAIR => self.pair(),
+                PAIR => self.pair(passed),
                 SCHEME => self.scheme(),
                 _ => self.jwt(),
             };
+            carried = if class == PAIR { ENDS_KEY } else { 0 };
             if let Some(hit) = hit {
                 debug_assert!(hit.start >= self.committed && hit.end > hit.start);
                 self.committed = hit.end;
@@ -199,29 +260,31 @@ impl Scan<'_> {
         let (b, i) = (self.b, self.i);
         let first = at(b, i);
         let prev = if i == 0 { 0 } else { self.boundary_byte(i - 1) };
-        if is_word(prev) {
-            return if first.is_ascii_digit() {
-                self.skip_word()
-            } else {
-                self.step()
-            };
-        }
-        let prev2 = if i < 2 { 0 } else { self.boundary_byte(i - 2) };
         // Digits after `.` or `-` that follow a word, another `.` or `-`, or
         // an `@` are part of a word or a domain (`a-.1`, `b@-2`), which an
         // email address keeps on a second pass.
-        if prev == b'@'
-            || (matches!(prev, b'.' | b'-')
-                && (is_word(prev2) || matches!(prev2, b'.' | b'-' | b'@')))
-            || (!first.is_ascii_digit() && !at(b, i + 1).is_ascii_digit())
-        {
-            return self.step();
-        }
-        // Most digit runs (counts, ids, times) are ruled out here, without
-        // the full reading of their groups.
-        if first.is_ascii_digit()
-            && let Some(run_end) = numbers::quick_reject(b, i)
-        {
+        let glued = is_word(prev)
+            || prev == b'@'
+            || (matches!(prev, b'.' | b'-') && {
+                let prev2 = if i < 2 { 0 } else { self.boundary_byte(i - 2) };
+                is_word(prev2) || matches!(prev2, b'.' | b'-' | b'@')
+            });
+        if !first.is_ascii_digit() {
+            if glued || !at(b, i + 1).is_ascii_digit() {
+                return self.step();
+            }
+        } else if glued {
+            // Nothing starts inside the rest of the word either: every
+            // trigger there follows a letter or digit.
+            return self.skip_word();
+        } else if at(b, i + 1).is_ascii_digit() && !at(b, i + 2).is_ascii_digit() {
+            // Two digits (times, dates, small counts) start no number: the
+            // commonest case of `quick_reject`, answered without the call.
+            self.i = i + 2;
+            return None;
+        } else if let Some(run_end) = numbers::quick_reject(b, i) {
+            // Most digit runs (counts, ids, times) are ruled out here,
+            // without the full reading of their groups.
             self.i = run_end;
             return None;
         }
@@ -346,10 +409,19 @@ impl Scan<'_> {
 
     /// `key=value`, `key: value`, `"key": "value"`: the value of a secret
     /// key is the finding.
-    fn pair(&mut self) -> Option<Hit> {
+    ///
+    /// `passed` holds the flags of the bytes the skip loop passed before `p`.
+    fn pair(&mut self, passed: u8) -> Option<Hit> {
         let (b, p) = (self.b, self.i);
         if b[p] == b':' && at(b, p + 1) == b'/' {
             return self.userinfo_after(p).or_else(|| self.step());
+        }
+        // A key that ends at `p` after a key end the skip loop passed lies
+        // in the bytes it passed; without an anchor among them it is no
+        // secret key. (A key before a space or quote may start earlier.)
+        if passed & (ENDS_KEY | ANCHOR) == ENDS_KEY && !matches!(before(b, p), b' ' | b'"' | b'\'')
+        {
+            return self.step();
         }
         let Some(quoted_key) = self.secret_key_before(p) else {
             return self.step();
@@ -529,6 +601,7 @@ impl Scan<'_> {
         let mut ahead = Scan {
             b: self.b,
             keys: self.keys,
+            classes: self.classes,
             i: c,
             committed: c,
             nested: true,
