@@ -9,6 +9,46 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
+/** Actions on tickets, `/api/Actions`; Halo finds one only together with its ticket's id. */
+export declare class ActionResource {
+  /** Every matching record, read page by page. */
+  listAll(filters?: ActionFilters | undefined | null): Promise<Array<Record<string, any>>>
+  /**
+   * How many records there are, as Halo counts them (one
+   * request); `null` when Halo sent no count.
+   */
+  count(): Promise<number | null>
+  /**
+   * Creates the records without an `id` and updates those with
+   * one, in one request; resolves to the records Halo sent back.
+   * A create whose outcome is unknown rejects with
+   * `halo.outcome_unknown` and is not retried.
+   */
+  upsert(records: Array<Record<string, any>>): Promise<Array<Record<string, any>>>
+  /**
+   * The record `id` of ticket `ticketId` (Halo finds an action
+   * only within its ticket); rejects with `halo.not_found`.
+   */
+  getOnTicket(id: number, ticketId: number): Promise<Record<string, any>>
+  /** Deletes the record `id` of ticket `ticketId`. */
+  deleteOnTicket(id: number, ticketId: number): Promise<void>
+}
+
+/** Agents (technicians), `/api/Agent`: read-only, as in HaloPSA. */
+export declare class AgentResource {
+  /** Every matching record, read page by page. */
+  listAll(filters?: AgentFilters | undefined | null): Promise<Array<Record<string, any>>>
+  /**
+   * How many records there are, as Halo counts them (one
+   * request); `null` when Halo sent no count.
+   */
+  count(): Promise<number | null>
+  /** The record with `id`; rejects with `halo.not_found`. */
+  get(id: number): Promise<Record<string, any>>
+  /** The agent the application acts as (`/api/Agent/me`). */
+  me(): Promise<Record<string, any>>
+}
+
 /** API keys kept as hashes, in memory or in a JSON file. */
 export declare class ApiKeyStore {
   /**
@@ -82,6 +122,11 @@ export declare class BlindIndex {
 export declare class ClientResource {
   /** Every matching record, read page by page. */
   listAll(filters?: ClientFilters | undefined | null): Promise<Array<Record<string, any>>>
+  /**
+   * How many records there are, as Halo counts them (one
+   * request); `null` when Halo sent no count.
+   */
+  count(): Promise<number | null>
   /** The record with `id`; rejects with `halo.not_found`. */
   get(id: number): Promise<Record<string, any>>
   /**
@@ -237,10 +282,21 @@ export declare class HaloClient {
   static forSandbox(sandbox: Sandbox, options?: SandboxClientOptions | undefined | null): HaloClient
   /** Clients (customers and prospect companies). */
   get clients(): ClientResource
+  /** Sites of clients. */
+  get sites(): SiteResource
   /** Contacts. */
   get users(): UserResource
   /** Opportunities (Halo's CRM leads). */
   get opportunities(): OpportunityResource
+  /** Tickets. */
+  get tickets(): TicketResource
+  /**
+   * Actions on tickets; one is read or deleted together with its
+   * ticket's id.
+   */
+  get actions(): ActionResource
+  /** Agents (technicians), read-only. */
+  get agents(): AgentResource
   /** What this client (and every client sharing its connection) has sent. */
   stats(): ClientStats
 }
@@ -411,6 +467,11 @@ export declare class OneTimeCodes {
 export declare class OpportunityResource {
   /** Every matching record, read page by page. */
   listAll(filters?: OpportunityFilters | undefined | null): Promise<Array<Record<string, any>>>
+  /**
+   * How many records there are, as Halo counts them (one
+   * request); `null` when Halo sent no count.
+   */
+  count(): Promise<number | null>
   /** The record with `id`; rejects with `halo.not_found`. */
   get(id: number): Promise<Record<string, any>>
   /**
@@ -548,6 +609,14 @@ export declare class Sandbox {
   /** Expires every token issued so far. */
   expireTokens(): void
   /**
+   * Stores `records` of `resource` (`'Client'`, `'Site'`, `'Users'`,
+   * `'Opportunities'`, `'Tickets'`, `'Actions'` or `'Agent'`;
+   * case-insensitive) as if created, and returns their new ids. Throws
+   * `invalid_argument` for another resource or a record that does not
+   * fit it.
+   */
+  seed(resource: string, records: Array<Record<string, any>>): Array<number>
+  /**
    * The stored records of `resource` (`'Client'`, `'Users'`,
    * `'Opportunities'`, ...; case-insensitive), in id order; empty for an
    * unknown resource.
@@ -567,6 +636,28 @@ export declare class Sandbox {
    * already stopped.
    */
   stop(): Promise<void>
+}
+
+/** Sites of clients, `/api/Site`. */
+export declare class SiteResource {
+  /** Every matching record, read page by page. */
+  listAll(filters?: SiteFilters | undefined | null): Promise<Array<Record<string, any>>>
+  /**
+   * How many records there are, as Halo counts them (one
+   * request); `null` when Halo sent no count.
+   */
+  count(): Promise<number | null>
+  /** The record with `id`; rejects with `halo.not_found`. */
+  get(id: number): Promise<Record<string, any>>
+  /**
+   * Creates the records without an `id` and updates those with
+   * one, in one request; resolves to the records Halo sent back.
+   * A create whose outcome is unknown rejects with
+   * `halo.outcome_unknown` and is not retried.
+   */
+  upsert(records: Array<Record<string, any>>): Promise<Array<Record<string, any>>>
+  /** Deletes the record with `id`. */
+  delete(id: number): Promise<void>
 }
 
 /**
@@ -594,6 +685,28 @@ export declare class SubjectKeys {
   forget(subject: string): boolean
   /** Re-wraps `subject`'s key under the primary key; returns whether it did. */
   rewrap(subject: string): boolean
+}
+
+/** Tickets, `/api/Tickets`. */
+export declare class TicketResource {
+  /** Every matching record, read page by page. */
+  listAll(filters?: TicketFilters | undefined | null): Promise<Array<Record<string, any>>>
+  /**
+   * How many records there are, as Halo counts them (one
+   * request); `null` when Halo sent no count.
+   */
+  count(): Promise<number | null>
+  /** The record with `id`; rejects with `halo.not_found`. */
+  get(id: number): Promise<Record<string, any>>
+  /**
+   * Creates the records without an `id` and updates those with
+   * one, in one request; resolves to the records Halo sent back.
+   * A create whose outcome is unknown rejects with
+   * `halo.outcome_unknown` and is not retried.
+   */
+  upsert(records: Array<Record<string, any>>): Promise<Array<Record<string, any>>>
+  /** Deletes the record with `id`. */
+  delete(id: number): Promise<void>
 }
 
 /** Validates signed JWT bearer tokens. */
@@ -637,6 +750,11 @@ export declare class Totp {
 export declare class UserResource {
   /** Every matching record, read page by page. */
   listAll(filters?: UserFilters | undefined | null): Promise<Array<Record<string, any>>>
+  /**
+   * How many records there are, as Halo counts them (one
+   * request); `null` when Halo sent no count.
+   */
+  count(): Promise<number | null>
   /** The record with `id`; rejects with `halo.not_found`. */
   get(id: number): Promise<Record<string, any>>
   /**
@@ -725,6 +843,48 @@ export declare class WebhookVerifier {
   release(verified: Verified): void
   /** The names of the named providers, sorted. */
   get providerNames(): Array<string>
+}
+
+/** Filters of `client.actions.listAll`. */
+export interface ActionFilters {
+  /** Rows per page, 1 to 100. Default 100. */
+  pageSize?: number
+  /** Stop after this many rows. Default: no limit. */
+  maxRows?: number
+  /** `search`: free-text search. */
+  search?: string
+  /** `order`: the field to sort by. */
+  order?: string
+  /** `orderdesc`: sort descending. */
+  orderDesc?: boolean
+  /** `includeactive`. */
+  includeActive?: boolean
+  /** `includeinactive`. */
+  includeInactive?: boolean
+  /** `lastupdatefromdate` (ISO 8601). */
+  lastUpdatedFrom?: string
+  /** `ticket_id`: actions of this ticket. */
+  ticketId?: number
+}
+
+/** Filters of `client.agents.listAll`. */
+export interface AgentFilters {
+  /** Rows per page, 1 to 100. Default 100. */
+  pageSize?: number
+  /** Stop after this many rows. Default: no limit. */
+  maxRows?: number
+  /** `search`: free-text search. */
+  search?: string
+  /** `order`: the field to sort by. */
+  order?: string
+  /** `orderdesc`: sort descending. */
+  orderDesc?: boolean
+  /** `includeactive`. */
+  includeActive?: boolean
+  /** `includeinactive`. */
+  includeInactive?: boolean
+  /** `lastupdatefromdate` (ISO 8601). */
+  lastUpdatedFrom?: string
 }
 
 /** Where a chain first breaks. */
@@ -1348,6 +1508,28 @@ export interface SignatureOptions {
   encoding?: string
 }
 
+/** Filters of `client.sites.listAll`. */
+export interface SiteFilters {
+  /** Rows per page, 1 to 100. Default 100. */
+  pageSize?: number
+  /** Stop after this many rows. Default: no limit. */
+  maxRows?: number
+  /** `search`: free-text search. */
+  search?: string
+  /** `order`: the field to sort by. */
+  order?: string
+  /** `orderdesc`: sort descending. */
+  orderDesc?: boolean
+  /** `includeactive`. */
+  includeActive?: boolean
+  /** `includeinactive`. */
+  includeInactive?: boolean
+  /** `lastupdatefromdate` (ISO 8601). */
+  lastUpdatedFrom?: string
+  /** `client_id`: sites of this client. */
+  clientId?: number
+}
+
 /** A lead that could not be synced: its input index and a stable code. */
 export interface SyncFailure {
   /** The lead's index in the input array. */
@@ -1392,6 +1574,30 @@ export interface SyncReport {
   retries: number
   /** Wall time in milliseconds. */
   elapsedMs: number
+}
+
+/** Filters of `client.tickets.listAll`. */
+export interface TicketFilters {
+  /** Rows per page, 1 to 100. Default 100. */
+  pageSize?: number
+  /** Stop after this many rows. Default: no limit. */
+  maxRows?: number
+  /** `search`: free-text search. */
+  search?: string
+  /** `order`: the field to sort by. */
+  order?: string
+  /** `orderdesc`: sort descending. */
+  orderDesc?: boolean
+  /** `includeactive`. */
+  includeActive?: boolean
+  /** `includeinactive`. */
+  includeInactive?: boolean
+  /** `lastupdatefromdate` (ISO 8601). */
+  lastUpdatedFrom?: string
+  /** `client_id`: tickets of this client. */
+  clientId?: number
+  /** `open_only`: leave out closed tickets. */
+  openOnly?: boolean
 }
 
 /** Options of `TokenValidator.fromJwks`. */

@@ -835,6 +835,8 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.ActionResource = nativeBinding.ActionResource
+module.exports.AgentResource = nativeBinding.AgentResource
 module.exports.ApiKeyStore = nativeBinding.ApiKeyStore
 module.exports.AuditLog = nativeBinding.AuditLog
 module.exports.BlindIndex = nativeBinding.BlindIndex
@@ -860,7 +862,9 @@ module.exports.RecoveryCodes = nativeBinding.RecoveryCodes
 module.exports.RetentionPolicy = nativeBinding.RetentionPolicy
 module.exports.Rule = nativeBinding.Rule
 module.exports.Sandbox = nativeBinding.Sandbox
+module.exports.SiteResource = nativeBinding.SiteResource
 module.exports.SubjectKeys = nativeBinding.SubjectKeys
+module.exports.TicketResource = nativeBinding.TicketResource
 module.exports.TokenValidator = nativeBinding.TokenValidator
 module.exports.Totp = nativeBinding.Totp
 module.exports.UserResource = nativeBinding.UserResource

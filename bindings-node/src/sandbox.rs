@@ -9,7 +9,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use halo_core::SecretString;
-use halo_core::halo::HaloClientBuilder;
+use halo_core::halo::{self as models, HaloClientBuilder, Resource};
 use halo_core::sandbox::{self as core, Fault, FaultPlan};
 use napi::bindgen_prelude::PromiseRaw;
 use napi::{Env, Result};
@@ -17,7 +17,7 @@ use napi_derive::napi;
 use serde_json::Value;
 
 use crate::errors::{Rejection, promise, throw_invalid_argument};
-use crate::halo::{RateLimitOptions, rate_limit};
+use crate::halo::{RateLimitOptions, decode_records, rate_limit};
 
 /// How the sandbox behaves; each field left out keeps the core's default.
 #[napi(object)]
@@ -125,6 +125,14 @@ impl Sandbox {
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    fn seed_as<R: Resource>(&self, env: &Env, records: Vec<Value>) -> Result<Vec<i64>> {
+        let records = decode_records::<R>(records).map_err(|index| {
+            let message = format!("record {index} is not an object of the resource's fields");
+            throw_invalid_argument(env, &message)
+        })?;
+        self.with(env, |s| s.seed(&records))
+    }
+
     fn with<T>(&self, env: &Env, f: impl FnOnce(&core::Sandbox) -> T) -> Result<T> {
         match self.lock().as_ref() {
             Some(sandbox) => Ok(f(sandbox)),
@@ -184,6 +192,34 @@ impl Sandbox {
     #[napi]
     pub fn expire_tokens(&self, env: Env) -> Result<()> {
         self.with(&env, core::Sandbox::expire_tokens)
+    }
+
+    /// Stores `records` of `resource` (`'Client'`, `'Site'`, `'Users'`,
+    /// `'Opportunities'`, `'Tickets'`, `'Actions'` or `'Agent'`;
+    /// case-insensitive) as if created, and returns their new ids. Throws
+    /// `invalid_argument` for another resource or a record that does not
+    /// fit it.
+    #[napi]
+    pub fn seed(
+        &self,
+        env: Env,
+        resource: String,
+        #[napi(ts_arg_type = "Array<Record<string, any>>")] records: Vec<Value>,
+    ) -> Result<Vec<i64>> {
+        match resource.to_ascii_lowercase().as_str() {
+            "client" => self.seed_as::<models::Client>(&env, records),
+            "site" => self.seed_as::<models::Site>(&env, records),
+            "users" => self.seed_as::<models::User>(&env, records),
+            "opportunities" => self.seed_as::<models::Opportunity>(&env, records),
+            "tickets" => self.seed_as::<models::Ticket>(&env, records),
+            "actions" => self.seed_as::<models::Action>(&env, records),
+            "agent" => self.seed_as::<models::Agent>(&env, records),
+            _ => Err(throw_invalid_argument(
+                &env,
+                "resource must be one of Client, Site, Users, Opportunities, Tickets, Actions, \
+                 Agent",
+            )),
+        }
     }
 
     /// The stored records of `resource` (`'Client'`, `'Users'`,

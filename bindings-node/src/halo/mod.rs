@@ -1,4 +1,5 @@
-//! `HaloClient` and its resources (`clients`, `users`, `opportunities`).
+//! `HaloClient` and its resources (`clients`, `sites`, `users`,
+//! `opportunities`, `tickets`, `actions`, `agents`).
 //!
 //! Every call returns a Promise, rejected with an `Error` whose `code` is
 //! the core's (`halo.not_found`, `halo.rate_limited`,
@@ -6,22 +7,26 @@
 //! field names; fields the core does not name are kept as Halo sent them.
 //! Paging, token renewal, pacing and retries are the core's.
 
+mod handlers;
+
 use std::fmt;
 use std::time::Duration;
 
 use halo_core::SecretString;
 use halo_core::config::TlsVersion;
-use halo_core::halo::{
-    self as core, ClientParams, ListParams, OpportunityParams, RateLimit, Resource, RetryPolicy,
-    UserParams,
-};
-use napi::bindgen_prelude::PromiseRaw;
+use halo_core::halo::{self as core, RateLimit, RetryPolicy};
 use napi::{Env, Result};
 use napi_derive::napi;
-use serde_json::Value;
 
-use crate::errors::{Rejection, promise, throw_invalid_argument};
+use crate::errors::throw_invalid_argument;
 use crate::sandbox::Sandbox;
+
+use handlers::{
+    ActionResource, AgentResource, ClientResource, OpportunityResource, SiteResource,
+    TicketResource, UserResource,
+};
+
+pub(crate) use handlers::decode_records;
 
 /// A client-side request budget: at most `requests` in any rolling `perMs`.
 #[napi(object)]
@@ -107,84 +112,6 @@ pub struct ClientStats {
     pub retries: i64,
 }
 
-/// Declares a filter object: the filters every list takes, then `$own`.
-macro_rules! filters {
-    ($doc:literal $name:ident { $( $fdoc:literal $field:ident : $ty:ty, )* }) => {
-        #[doc = $doc]
-        #[napi(object)]
-        #[derive(Debug, Clone, Default)]
-        pub struct $name {
-            /// Rows per page, 1 to 100. Default 100.
-            pub page_size: Option<u32>,
-            /// Stop after this many rows. Default: no limit.
-            pub max_rows: Option<i64>,
-            /// `search`: free-text search.
-            pub search: Option<String>,
-            /// `order`: the field to sort by.
-            pub order: Option<String>,
-            /// `orderdesc`: sort descending.
-            pub order_desc: Option<bool>,
-            /// `includeactive`.
-            pub include_active: Option<bool>,
-            /// `includeinactive`.
-            pub include_inactive: Option<bool>,
-            /// `lastupdatefromdate` (ISO 8601).
-            pub last_updated_from: Option<String>,
-            $( #[doc = $fdoc] pub $field: Option<$ty>, )*
-        }
-
-        impl $name {
-            fn common(&self) -> ListParams {
-                let defaults = ListParams::default();
-                ListParams {
-                    page_size: self.page_size.unwrap_or(defaults.page_size),
-                    max_rows: self.max_rows.and_then(|n| u64::try_from(n).ok()),
-                    search: self.search.clone(),
-                    order: self.order.clone(),
-                    order_desc: self.order_desc,
-                    include_active: self.include_active,
-                    include_inactive: self.include_inactive,
-                    last_updated_from: self.last_updated_from.clone(),
-                }
-            }
-        }
-    };
-}
-
-filters! {
-    "Filters of `client.clients.listAll`."
-    ClientFilters {
-        "`domain`: clients whose domain matches."
-        domain: String,
-    }
-}
-
-filters! {
-    "Filters of `client.users.listAll`."
-    UserFilters {
-        "`client_id`: contacts of this client."
-        client_id: i64,
-        "`site_id`: contacts of this site."
-        site_id: i64,
-        "`search_phonenumbers`: let `search` match phone numbers too."
-        search_phonenumbers: bool,
-    }
-}
-
-filters! {
-    "Filters of `client.opportunities.listAll`."
-    OpportunityFilters {
-        "`client_id`: opportunities of this client."
-        client_id: i64,
-        "`search_oppemailaddress`: by the prospect's email address."
-        search_oppemailaddress: String,
-        "`search_oppcompanyname`: by the prospect's company name."
-        search_oppcompanyname: String,
-        "`open_only`: leave out closed opportunities."
-        open_only: bool,
-    }
-}
-
 /// The HaloPSA REST client: OAuth2 client credentials with a cached token,
 /// Halo's paging, fair-use pacing and retries that never create a record
 /// twice. Build one and share it.
@@ -192,97 +119,6 @@ filters! {
 #[derive(Debug, Clone)]
 pub struct HaloClient {
     inner: core::HaloClient,
-}
-
-/// Declares a resource class: `listAll`, `get`, `upsert`, `delete`.
-macro_rules! resource {
-    ($doc:literal $name:ident, $model:ty, $filters:ident, $params:expr) => {
-        #[doc = $doc]
-        #[napi]
-        #[derive(Debug)]
-        pub struct $name {
-            handler: core::Handler<$model>,
-        }
-
-        #[napi]
-        impl $name {
-            /// Every matching record, read page by page.
-            #[napi(ts_return_type = "Promise<Array<Record<string, any>>>")]
-            pub fn list_all<'env>(
-                &self,
-                env: &'env Env,
-                filters: Option<$filters>,
-            ) -> Result<PromiseRaw<'env, Value>> {
-                let filters = filters.unwrap_or_default();
-                let params = ($params)(&filters);
-                let handler = self.handler.clone();
-                let listed = async move { Ok(handler.list_all(params).await?) };
-                promise(env, listed, |_, rows| records_out(&rows))
-            }
-
-            /// The record with `id`; rejects with `halo.not_found`.
-            #[napi(ts_return_type = "Promise<Record<string, any>>")]
-            pub fn get<'env>(&self, env: &'env Env, id: i64) -> Result<PromiseRaw<'env, Value>> {
-                let handler = self.handler.clone();
-                let fetched = async move { Ok(handler.get(id).await?) };
-                promise(env, fetched, |_, row| record_out(&row))
-            }
-
-            /// Creates the records without an `id` and updates those with
-            /// one, in one request; resolves to the records Halo sent back.
-            /// A create whose outcome is unknown rejects with
-            /// `halo.outcome_unknown` and is not retried.
-            #[napi(ts_return_type = "Promise<Array<Record<string, any>>>")]
-            pub fn upsert<'env>(
-                &self,
-                env: &'env Env,
-                #[napi(ts_arg_type = "Array<Record<string, any>>")] records: Vec<Value>,
-            ) -> Result<PromiseRaw<'env, Value>> {
-                let handler = self.handler.clone();
-                let parsed = records_in::<$model>(records);
-                let written = async move { Ok(handler.upsert(&parsed?).await?) };
-                promise(env, written, |_, rows| records_out(&rows))
-            }
-
-            /// Deletes the record with `id`.
-            #[napi(ts_return_type = "Promise<void>")]
-            pub fn delete<'env>(&self, env: &'env Env, id: i64) -> Result<PromiseRaw<'env, ()>> {
-                let handler = self.handler.clone();
-                let deleted = async move { Ok(handler.delete(id).await?) };
-                promise(env, deleted, |_, ()| Ok(()))
-            }
-        }
-    };
-}
-
-resource! {
-    "Clients (customers and prospect companies), `/api/Client`."
-    ClientResource, core::Client, ClientFilters, |f: &ClientFilters| ClientParams {
-        common: f.common(),
-        domain: f.domain.clone(),
-    }
-}
-
-resource! {
-    "Contacts, `/api/Users`."
-    UserResource, core::User, UserFilters, |f: &UserFilters| UserParams {
-        common: f.common(),
-        client_id: f.client_id,
-        site_id: f.site_id,
-        search_phonenumbers: f.search_phonenumbers,
-    }
-}
-
-resource! {
-    "Opportunities (Halo's CRM leads), `/api/Opportunities`."
-    OpportunityResource, core::Opportunity, OpportunityFilters,
-    |f: &OpportunityFilters| OpportunityParams {
-        common: f.common(),
-        client_id: f.client_id,
-        search_oppemailaddress: f.search_oppemailaddress.clone(),
-        search_oppcompanyname: f.search_oppcompanyname.clone(),
-        open_only: f.open_only,
-    }
 }
 
 impl HaloClient {
@@ -370,25 +206,44 @@ impl HaloClient {
     /// Clients (customers and prospect companies).
     #[napi(getter)]
     pub fn clients(&self) -> ClientResource {
-        ClientResource {
-            handler: self.inner.clients(),
-        }
+        self.inner.clients().into()
+    }
+
+    /// Sites of clients.
+    #[napi(getter)]
+    pub fn sites(&self) -> SiteResource {
+        self.inner.sites().into()
     }
 
     /// Contacts.
     #[napi(getter)]
     pub fn users(&self) -> UserResource {
-        UserResource {
-            handler: self.inner.users(),
-        }
+        self.inner.users().into()
     }
 
     /// Opportunities (Halo's CRM leads).
     #[napi(getter)]
     pub fn opportunities(&self) -> OpportunityResource {
-        OpportunityResource {
-            handler: self.inner.opportunities(),
-        }
+        self.inner.opportunities().into()
+    }
+
+    /// Tickets.
+    #[napi(getter)]
+    pub fn tickets(&self) -> TicketResource {
+        self.inner.tickets().into()
+    }
+
+    /// Actions on tickets; one is read or deleted together with its
+    /// ticket's id.
+    #[napi(getter)]
+    pub fn actions(&self) -> ActionResource {
+        self.inner.actions().into()
+    }
+
+    /// Agents (technicians), read-only.
+    #[napi(getter)]
+    pub fn agents(&self) -> AgentResource {
+        self.inner.agents().into()
     }
 
     /// What this client (and every client sharing its connection) has sent.
@@ -406,48 +261,6 @@ impl HaloClient {
             Ok(inner) => Ok(Self { inner }),
             Err(err) => Err(crate::errors::throw_halo_error(env, &err)),
         }
-    }
-}
-
-/// The records of a JavaScript array as core models; a record that is not
-/// an object of the model's fields is `invalid_argument` naming its index.
-fn records_in<R: Resource>(records: Vec<Value>) -> std::result::Result<Vec<R>, Rejection> {
-    records
-        .into_iter()
-        .enumerate()
-        .map(|(index, value)| {
-            let message = "a record is not an object of the resource's fields";
-            let model = serde_json::from_value(integral(value));
-            model.map_err(|_| Rejection::new("invalid_argument", message).at(index))
-        })
-        .collect()
-}
-
-fn record_out<R: Resource>(record: &R) -> Result<Value> {
-    serde_json::to_value(record).map_err(|e| napi::Error::from_reason(e.to_string()))
-}
-
-fn records_out<R: Resource>(records: &[R]) -> Result<Value> {
-    records
-        .iter()
-        .map(record_out)
-        .collect::<Result<Vec<_>>>()
-        .map(Value::Array)
-}
-
-/// Whole JavaScript numbers as integers, so ids arrive as `i64`.
-fn integral(value: Value) -> Value {
-    const SAFE: f64 = 9_007_199_254_740_991.0;
-    match value {
-        Value::Number(n) => match n.as_f64() {
-            Some(f) if n.is_f64() && f.fract() == 0.0 && f.abs() <= SAFE => Value::from(f as i64),
-            _ => Value::Number(n),
-        },
-        Value::Array(items) => Value::Array(items.into_iter().map(integral).collect()),
-        Value::Object(map) => {
-            Value::Object(map.into_iter().map(|(k, v)| (k, integral(v))).collect())
-        }
-        other => other,
     }
 }
 
