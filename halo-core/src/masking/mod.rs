@@ -70,6 +70,7 @@
 //! based: a name, an address or a secret written as prose is not found, and
 //! a number that merely looks like a phone number is masked.
 
+mod classes;
 mod error;
 mod keys;
 mod masker;

@@ -13,6 +13,11 @@
 //!
 //! [`Masker::mask_text`]: super::Masker::mask_text
 
+use super::classes::{
+    ANCHOR, AT, CLASS_BITS, ENDS_KEY, NUMBER, PAIR, SCHEME, before, ends_value, is_base64url,
+    is_credential, is_label, is_local, is_userinfo,
+};
+pub(crate) use super::classes::{Classes, at, is_word};
 use super::keys::KeySet;
 use super::numbers::{self, Number, NumberKind};
 
@@ -42,122 +47,8 @@ pub(crate) struct Hit {
     pub(crate) found: Found,
 }
 
-const NUMBER: u8 = 1;
-const AT: u8 = 2;
-const PAIR: u8 = 3;
-const SCHEME: u8 = 4;
-const JWT: u8 = 5;
-/// The bits of a [`Classes`] entry that hold the class.
-const CLASS_BITS: u8 = 0b111;
-/// In [`Classes`]: a byte that ends a key (see [`KeySet::ends_key`]).
-const ENDS_KEY: u8 = 1 << 3;
-/// In [`Classes`]: a byte that holds an anchor of the secret keys (see
-/// [`KeySet::is_anchor`]).
-const ANCHOR: u8 = 1 << 4;
-
-/// The class of each byte: 0 for bytes that start nothing.
-static CLASS: [u8; 256] = {
-    let mut table = [0u8; 256];
-    let mut d = b'0';
-    while d <= b'9' {
-        table[d as usize] = NUMBER;
-        d += 1;
-    }
-    table[b'+' as usize] = NUMBER;
-    table[b'(' as usize] = NUMBER;
-    table[b'@' as usize] = AT;
-    table[b'=' as usize] = PAIR;
-    table[b':' as usize] = PAIR;
-    table[b'b' as usize] = SCHEME;
-    table[b'B' as usize] = SCHEME;
-    table[b'J' as usize] = JWT;
-    table
-};
-
-/// Whether each byte is an ASCII letter, digit or `_`: a table, since this
-/// is asked of most bytes around a digit or a `b`.
-static WORD: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut c = 0;
-    while c < 256 {
-        table[c] = (c as u8).is_ascii_alphanumeric() || c == b'_' as usize;
-        c += 1;
-    }
-    table
-};
-
-/// The class of each byte for one set of secret keys: [`CLASS`], and for the
-/// bytes that start nothing, whether they end a key or hold an anchor.
-///
-/// The skip loop gathers these flags over the bytes it passes. When they
-/// hold a key end and no anchor, the key before the next `=` or `:` lies in
-/// those bytes and holds no anchor, so it is no secret key and is not read:
-/// that rules out most keys of a log line for the cost of one `or` a byte.
-#[derive(Clone)]
-pub(crate) struct Classes([u8; 256]);
-
-impl Classes {
-    /// The classes under `keys`.
-    pub(crate) fn new(keys: &KeySet) -> Self {
-        let mut table = CLASS;
-        for (c, entry) in (0..=u8::MAX).zip(table.iter_mut()) {
-            if *entry == 0 && KeySet::ends_key(c) {
-                *entry = ENDS_KEY;
-            } else if *entry == 0 && keys.is_anchor(c) {
-                *entry = ANCHOR;
-            }
-        }
-        Self(table)
-    }
-}
-
 /// The replacement of a secret value.
 pub(crate) const REDACTED: &str = "[REDACTED]";
-
-/// The byte at `i`, or 0 past either end.
-#[inline]
-pub(crate) fn at(b: &[u8], i: usize) -> u8 {
-    b.get(i).copied().unwrap_or(0)
-}
-
-/// The byte before `i`, or 0 at the start.
-#[inline]
-fn before(b: &[u8], i: usize) -> u8 {
-    if i == 0 { 0 } else { at(b, i - 1) }
-}
-
-/// ASCII letters, digits and `_`.
-#[inline]
-pub(crate) fn is_word(c: u8) -> bool {
-    WORD[usize::from(c)]
-}
-
-fn is_local(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'%' | b'+' | b'-') || c >= 0x80
-}
-
-fn is_label(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || c == b'-'
-}
-
-fn is_base64url(c: u8) -> bool {
-    is_word(c) || c == b'-'
-}
-
-fn is_credential(c: u8) -> bool {
-    is_base64url(c) || matches!(c, b'.' | b'~' | b'+' | b'/')
-}
-
-/// A byte of URL user information: the characters RFC 3986 allows there,
-/// and any non-ASCII byte (an internationalised user name), so that every
-/// detector agrees on where user information starts and ends.
-fn is_userinfo(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || b"-._~%!$&'()*+,;=:".contains(&c) || c >= 0x80
-}
-
-fn ends_value(c: u8) -> bool {
-    c == 0 || c.is_ascii_whitespace() || b",;&\"'<>()[]{}\\".contains(&c)
-}
 
 /// Calls `emit` with every finding of `text`, in order.
 pub(crate) fn scan(text: &str, keys: &KeySet, classes: &Classes, mut emit: impl FnMut(Hit)) {
