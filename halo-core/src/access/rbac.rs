@@ -255,8 +255,8 @@ impl Policy {
     /// bytes at a time; a dot at byte `n` ends the ancestor of length `n`,
     /// so the ancestors worth a look-up are the dots whose length one of the
     /// role's roots has: one AND of two masks. Only the part below an
-    /// ancestor that matched is checked byte by byte (the ancestor, being a
-    /// root, is well formed). Each prefix is hashed on its own: foldhash
+    /// ancestor that matched is checked (the ancestor, being a root, is well
+    /// formed), its dots by the mask. Each prefix is hashed on its own: foldhash
     /// takes the same few instructions for any name up to 16 bytes, so this
     /// costs no more than extending one hash part by part.
     #[inline]
