@@ -80,6 +80,7 @@ static OFFSET: AtomicU64 = AtomicU64::new(0);
 static ANCHORED_AT: AtomicU64 = AtomicU64::new(0);
 
 impl Clock for SystemClock {
+    #[inline]
     fn now_nanos(&self) -> u64 {
         let counter = COUNTER.get_or_init(quanta::Clock::new);
         let ticks = counter.delta_as_nanos(0, counter.raw());

@@ -125,6 +125,7 @@ impl Default for MemoryStore {
 }
 
 impl RateStore for MemoryStore {
+    #[inline]
     fn acquire(
         &self,
         rule_name: &str,

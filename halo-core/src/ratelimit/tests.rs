@@ -305,6 +305,36 @@ fn memory_store_keeps_rules_and_keys_apart() {
 }
 
 #[test]
+fn a_memory_store_given_to_the_builder_is_the_one_used() {
+    // A store of 64 keys (one per shard) forgets an exhausted key once
+    // others have filled its shard; the default store of 100 000 keys keeps
+    // it refused.
+    let clock = ManualClock::new(Duration::from_nanos(T0));
+    let build = |store: Option<MemoryStore>| {
+        let builder = RateLimiter::builder()
+            .rule("a", Rule::per_hour(1).with_burst(1))
+            .clock(clock.clone());
+        match store {
+            Some(store) => builder.store(store),
+            None => builder,
+        }
+        .build()
+        .unwrap()
+    };
+    let client = ClientInfo::default();
+    for (store, refused_after) in [(Some(MemoryStore::with_max_keys(64)), false), (None, true)] {
+        let limiter = build(store);
+        assert!(limiter.check("a", "first", &client).unwrap().is_allowed());
+        assert!(!limiter.check("a", "first", &client).unwrap().is_allowed());
+        for other in 0..1000 {
+            limiter.check("a", &other.to_string(), &client).unwrap();
+        }
+        let again = limiter.check("a", "first", &client).unwrap();
+        assert_eq!(!again.is_allowed(), refused_after);
+    }
+}
+
+#[test]
 fn concurrent_checks_never_exceed_the_burst() {
     let clock = ManualClock::new(Duration::from_nanos(T0));
     let limiter = RateLimiter::builder()
