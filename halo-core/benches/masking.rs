@@ -1,10 +1,10 @@
-//! Throughput of `Masker::mask_text` on ~200-byte log lines: lines with one
+//! Throughput of `Masker::mask_text` on ~160-byte log lines: lines with one
 //! finding each, and lines with nothing to mask (timestamps, ids, durations,
 //! key=value fields: the bytes that make a scanner work hardest without a
 //! finding).
 //!
-//! Under callgrind a line costs about 22 instructions per byte with nothing
-//! to mask and 29 with one finding. Wall-clock numbers on a shared machine
+//! Under callgrind a line costs about 20 instructions per byte with nothing
+//! to mask and 27.5 with one finding. Wall-clock numbers on a shared machine
 //! vary with its load; compare versions by instruction counts.
 
 use std::hint::black_box;

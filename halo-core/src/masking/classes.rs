@@ -4,35 +4,35 @@
 
 use super::keys::KeySet;
 
-pub(super) const NUMBER: u8 = 1;
-pub(super) const AT: u8 = 2;
-pub(super) const PAIR: u8 = 3;
-pub(super) const SCHEME: u8 = 4;
-pub(super) const JWT: u8 = 5;
-/// The bits of a [`Classes`] entry that hold the class.
-pub(super) const CLASS_BITS: u8 = 0b111;
-/// In [`Classes`]: a byte that ends a key (see [`KeySet::ends_key`]).
-pub(super) const ENDS_KEY: u8 = 1 << 3;
-/// In [`Classes`]: a byte that holds an anchor of the secret keys (see
-/// [`KeySet::is_anchor`]).
-pub(super) const ANCHOR: u8 = 1 << 4;
+pub(super) const NUMBER: u32 = 1;
+pub(super) const AT: u32 = 2;
+pub(super) const PAIR: u32 = 3;
+pub(super) const SCHEME: u32 = 4;
+pub(super) const JWT: u32 = 5;
+/// The bits of a [`CLASSES`] entry that hold the class.
+pub(super) const CLASS_BITS: u32 = 0b111;
+/// In [`CLASSES`]: a byte that ends a key (see [`KeySet::ends_key`]).
+pub(super) const ENDS_KEY: u32 = 1 << 3;
+/// In [`CLASSES`]: the bit of the letter `a` (either case); `b` is the next
+/// bit up, and so on to `z`.
+pub(super) const LETTERS_SHIFT: u32 = 4;
 
 /// The class of each byte: 0 for bytes that start nothing.
 static CLASS: [u8; 256] = {
     let mut table = [0u8; 256];
     let mut d = b'0';
     while d <= b'9' {
-        table[d as usize] = NUMBER;
+        table[d as usize] = NUMBER as u8;
         d += 1;
     }
-    table[b'+' as usize] = NUMBER;
-    table[b'(' as usize] = NUMBER;
-    table[b'@' as usize] = AT;
-    table[b'=' as usize] = PAIR;
-    table[b':' as usize] = PAIR;
-    table[b'b' as usize] = SCHEME;
-    table[b'B' as usize] = SCHEME;
-    table[b'J' as usize] = JWT;
+    table[b'+' as usize] = NUMBER as u8;
+    table[b'(' as usize] = NUMBER as u8;
+    table[b'@' as usize] = AT as u8;
+    table[b'=' as usize] = PAIR as u8;
+    table[b':' as usize] = PAIR as u8;
+    table[b'b' as usize] = SCHEME as u8;
+    table[b'B' as usize] = SCHEME as u8;
+    table[b'J' as usize] = JWT as u8;
     table
 };
 
@@ -48,30 +48,34 @@ static WORD: [bool; 256] = {
     table
 };
 
-/// The class of each byte for one set of secret keys: [`CLASS`], and for the
-/// bytes that start nothing, whether they end a key or hold an anchor.
+/// The entry of each byte for the text scan: its class (0 for bytes that
+/// start nothing); for the bytes that start nothing, [`ENDS_KEY`] when they
+/// end a key, and their letter's bit (from [`LETTERS_SHIFT`] up) when they
+/// are a letter.
 ///
-/// The skip loop gathers these flags over the bytes it passes. When they
-/// hold a key end and no anchor, the key before the next `=` or `:` lies in
-/// those bytes and holds no anchor, so it is no secret key and is not read:
-/// that rules out most keys of a log line for the cost of one `or` a byte.
-#[derive(Clone)]
-pub(crate) struct Classes(pub(super) [u8; 256]);
-
-impl Classes {
-    /// The classes under `keys`.
-    pub(crate) fn new(keys: &KeySet) -> Self {
-        let mut table = CLASS;
-        for (c, entry) in (0..=u8::MAX).zip(table.iter_mut()) {
-            if *entry == 0 && KeySet::ends_key(c) {
-                *entry = ENDS_KEY;
-            } else if *entry == 0 && keys.is_anchor(c) {
-                *entry = ANCHOR;
-            }
-        }
-        Self(table)
+/// The skip loop gathers these bits over the bytes it passes. When they
+/// hold a key end, the key before the next `=` or `:` lies in those bytes,
+/// so it holds only letters gathered there: a secret key one of whose
+/// letters is missing cannot be in it. That rules out most keys of a log
+/// line for the cost of one `or` a byte, before any byte is read again.
+pub(super) static CLASSES: [u32; 256] = {
+    let mut table = [0u32; 256];
+    let mut c = 0;
+    while c < 256 {
+        let byte = c as u8;
+        table[c] = if CLASS[c] != 0 {
+            CLASS[c] as u32
+        } else if byte.is_ascii_alphabetic() {
+            1 << (LETTERS_SHIFT + (byte.to_ascii_lowercase() - b'a') as u32)
+        } else if KeySet::ends_key(byte) {
+            ENDS_KEY
+        } else {
+            0
+        };
+        c += 1;
     }
-}
+    table
+};
 
 /// The byte at `i`, or 0 past either end.
 #[inline]

@@ -74,6 +74,11 @@ pub(crate) struct KeySet {
     anchors: u64,
     /// The length of the shortest key, folded: shorter names contain none.
     shortest: usize,
+    /// For each key, the set of its letters (bit 0 for `a`), for
+    /// [`may_hold_key`](Self::may_hold_key).
+    letter_sets: Vec<u32>,
+    /// The rarest letter of each key (all bits when a key has none).
+    letter_anchors: u32,
 }
 
 /// Letters and digits from the rarest in key names to the most common, to
@@ -114,6 +119,8 @@ impl KeySet {
             letters: Vec::new(),
             anchors: 0,
             shortest: usize::MAX,
+            letter_sets: Vec::new(),
+            letter_anchors: 0,
         };
         for key in keys {
             set.insert(key.bytes().rev());
@@ -123,6 +130,19 @@ impl KeySet {
             }
             let mut rarest = RARITY.iter().map(|&b| BITS[usize::from(b)]);
             set.anchors |= rarest.find(|&bit| letters & bit != 0).unwrap_or(0);
+            let letter_set = key
+                .bytes()
+                .filter(u8::is_ascii_alphabetic)
+                .fold(0u32, |set, b| set | 1 << (b.to_ascii_lowercase() - b'a'));
+            if !set.letter_sets.contains(&letter_set) {
+                set.letter_sets.push(letter_set);
+            }
+            let rarest = RARITY
+                .iter()
+                .filter(|b| b.is_ascii_lowercase())
+                .map(|&b| 1u32 << (b - b'a'))
+                .find(|&bit| letter_set & bit != 0);
+            set.letter_anchors |= rarest.unwrap_or(u32::MAX);
             let folded = key.bytes().filter(u8::is_ascii_alphanumeric).count();
             if folded > 0 {
                 set.shortest = set.shortest.min(folded);
@@ -223,16 +243,19 @@ impl KeySet {
             .unwrap_or(0)
     }
 
-    /// Whether the byte `c` holds the rarest symbol of some key: a name
-    /// without any such byte contains no key.
-    pub(crate) fn is_anchor(&self, c: u8) -> bool {
-        BITS[usize::from(c)] & self.anchors != 0
+    /// Whether a name made of the letters `letters` (bit 0 for `a`, either
+    /// case, up to bit 25 for `z`), and of digits and separators, may contain
+    /// a secret key: it holds every letter of some key.
+    #[inline]
+    pub(crate) fn may_hold_key(&self, letters: u32) -> bool {
+        letters & self.letter_anchors != 0
+            && self.letter_sets.iter().any(|&set| set & !letters == 0)
     }
 
     /// Whether the byte `c` ends a key: it is neither a letter, a digit nor
     /// one of the separators `_`, `-` and `.` a key may hold.
-    pub(crate) fn ends_key(c: u8) -> bool {
-        SYMBOL[usize::from(c)] == STOP
+    pub(crate) const fn ends_key(c: u8) -> bool {
+        SYMBOL[c as usize] == STOP
     }
 
     /// Whether `key` contains a secret key once folded.

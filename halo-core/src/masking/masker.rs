@@ -7,7 +7,7 @@ use std::ops::Range;
 use super::keys::{ALWAYS_SECRET_KEYS, KeySet, fold};
 use super::numbers::NumberKind;
 use super::pseudonym::Pseudonyms;
-use super::scan::{self, Classes, Found, Hit, REDACTED};
+use super::scan::{self, Found, Hit, REDACTED};
 use super::{MaskRule, MaskingError};
 use crate::config::{Config, MaskKind, MaskingMode};
 use crate::secret::{SecretBytes, SecretSource, SystemSource};
@@ -59,8 +59,6 @@ pub struct Masker {
     /// The rules used for email, phone, SSN and card findings in text.
     text_rules: [MaskRule; 4],
     pub(crate) secret_keys: KeySet,
-    /// The byte classes of the text scan under `secret_keys`.
-    classes: Classes,
     /// Folded keys kept in fail-closed mode.
     pub(crate) allowed: Vec<String>,
     pseudonyms: Option<Pseudonyms>,
@@ -166,7 +164,7 @@ impl Masker {
     /// Every finding of [`mask_text`](Self::mask_text) in `text`, in order.
     pub fn find(&self, text: &str) -> Vec<Detection> {
         let mut found = Vec::new();
-        scan::scan(text, &self.secret_keys, &self.classes, |hit| {
+        scan::scan(text, &self.secret_keys, |hit| {
             found.push(Detection {
                 detector: detector_of(hit.found),
                 range: hit.start..hit.end,
@@ -193,7 +191,7 @@ impl Masker {
     pub(crate) fn scan_text<'a>(&self, text: &'a str) -> Cow<'a, str> {
         let mut out: Option<String> = None;
         let mut last = 0;
-        scan::scan(text, &self.secret_keys, &self.classes, |hit| {
+        scan::scan(text, &self.secret_keys, |hit| {
             let out = out.get_or_insert_with(|| String::with_capacity(text.len() + 16));
             out.push_str(slice(text, last, hit.start));
             self.render(text, hit, out);
@@ -353,7 +351,6 @@ fn assemble(
             MaskKind::Card,
         ]
         .map(text_rule),
-        classes: Classes::new(&secret_keys),
         secret_keys,
         allowed: allowed.iter().flatten().map(|k| fold(k)).collect(),
         fields,

@@ -4,20 +4,19 @@
 //! Each byte is classified through one table; only the few classes that can
 //! start a finding (`@`, `=`, `:`, `+`, `(`, digits, `b`/`B`, `J`) lead to
 //! work, and that work looks at a handful of bytes before giving up. The
-//! same table flags the bytes that end a key and those that hold the rarest
-//! letter of some secret key ([`Classes`]), so most keys of a log line are
-//! ruled out without being read again. Findings
-//! come out in order and never overlap: a detector that looks backwards (the
-//! local part of an email, the key of a pair) stops at the end of the last
-//! finding.
+//! same table ([`CLASSES`]) flags the bytes that end a key and gives each
+//! letter a bit, so most keys of a log line are ruled out by the letters the
+//! skip loop passed, without being read again. Findings come out in order
+//! and never overlap: a detector that looks backwards (the local part of an
+//! email, the key of a pair) stops at the end of the last finding.
 //!
 //! [`Masker::mask_text`]: super::Masker::mask_text
 
 use super::classes::{
-    ANCHOR, AT, CLASS_BITS, ENDS_KEY, NUMBER, PAIR, SCHEME, before, ends_value, is_base64url,
-    is_credential, is_label, is_local, is_userinfo,
+    AT, CLASS_BITS, CLASSES, ENDS_KEY, LETTERS_SHIFT, NUMBER, PAIR, SCHEME, before, ends_value,
+    is_base64url, is_credential, is_label, is_local, is_userinfo,
 };
-pub(crate) use super::classes::{Classes, at, is_word};
+pub(crate) use super::classes::{at, is_word};
 use super::keys::KeySet;
 use super::numbers::{self, Number, NumberKind};
 
@@ -51,11 +50,10 @@ pub(crate) struct Hit {
 pub(crate) const REDACTED: &str = "[REDACTED]";
 
 /// Calls `emit` with every finding of `text`, in order.
-pub(crate) fn scan(text: &str, keys: &KeySet, classes: &Classes, mut emit: impl FnMut(Hit)) {
+pub(crate) fn scan(text: &str, keys: &KeySet, mut emit: impl FnMut(Hit)) {
     let mut scan = Scan {
         b: text.as_bytes(),
         keys,
-        classes: classes.0,
         i: 0,
         committed: 0,
         nested: false,
@@ -68,10 +66,6 @@ pub(crate) fn scan(text: &str, keys: &KeySet, classes: &Classes, mut emit: impl 
 struct Scan<'a> {
     b: &'a [u8],
     keys: &'a KeySet,
-    /// The entries of [`Classes`], held here rather than borrowed: the skip
-    /// loop then reads them beside the scan's other fields, without a
-    /// register of their own (the compiler spills one there).
-    classes: [u8; 256],
     /// The next byte to look at.
     i: usize,
     /// The end of the last finding: nothing before it is looked at again.
@@ -94,7 +88,7 @@ impl Scan<'_> {
             let mut i = self.i;
             let mut passed = carried;
             let class = loop {
-                let entry = self.classes[usize::from(*bytes.get(i)?)];
+                let entry = CLASSES[usize::from(*bytes.get(i)?)];
                 // The entry of a byte that starts work adds only its class,
                 // which no test of `passed` looks at.
                 passed |= entry;
@@ -301,16 +295,20 @@ impl Scan<'_> {
     /// `key=value`, `key: value`, `"key": "value"`: the value of a secret
     /// key is the finding.
     ///
-    /// `passed` holds the flags of the bytes the skip loop passed before `p`.
-    fn pair(&mut self, passed: u8) -> Option<Hit> {
+    /// `passed` holds the [`CLASSES`] bits of the bytes the skip loop passed
+    /// before `p`.
+    fn pair(&mut self, passed: u32) -> Option<Hit> {
         let (b, p) = (self.b, self.i);
         if b[p] == b':' && at(b, p + 1) == b'/' {
             return self.userinfo_after(p).or_else(|| self.step());
         }
         // A key that ends at `p` after a key end the skip loop passed lies
-        // in the bytes it passed; without an anchor among them it is no
-        // secret key. (A key before a space or quote may start earlier.)
-        if passed & (ENDS_KEY | ANCHOR) == ENDS_KEY && !matches!(before(b, p), b' ' | b'"' | b'\'')
+        // in the bytes it passed; without every letter of some secret key
+        // among them it is no secret key. (A key before a space or quote may
+        // start earlier.)
+        if passed & ENDS_KEY != 0
+            && !matches!(before(b, p), b' ' | b'"' | b'\'')
+            && !self.keys.may_hold_key(passed >> LETTERS_SHIFT)
         {
             return self.step();
         }
@@ -492,7 +490,6 @@ impl Scan<'_> {
         let mut ahead = Scan {
             b: self.b,
             keys: self.keys,
-            classes: self.classes,
             i: c,
             committed: c,
             nested: true,

@@ -316,3 +316,35 @@ fn a_mask_after_a_bearer_word_is_not_taken_for_a_token() {
         assert!(!once.contains("200-0000"), "{once}");
     }
 }
+
+proptest::proptest! {
+    /// The letters the scan gathers before a `=` rule out only keys that
+    /// hold no secret key: after any words, `name=x` is redacted exactly
+    /// when `name` contains a secret key (custom keys with digits and
+    /// with the letters that start other findings included).
+    #[test]
+    fn a_pair_is_redacted_exactly_when_its_key_holds_a_secret_key(
+        secret in "[a-z0-9bjBJ]{2,5}",
+        words in proptest::collection::vec("[a-zA-Z_.-]{0,8}", 0..4),
+        pre in "[a-zA-Z_][a-zA-Z0-9_]{0,2}|",
+        core in proptest::sample::select(vec!["", "token", "apiKey", "Pass_word", "cookie", "secr3t"]),
+        secret_core in proptest::bool::ANY,
+        post in "[a-zA-Z0-9_]{0,3}",
+    ) {
+        let masker = Masker::builder().secret_key(secret.clone()).build().unwrap();
+        let keys = keys::KeySet::new(
+            ALWAYS_SECRET_KEYS.iter().copied().chain([secret.as_str()]),
+        );
+        let core = if secret_core { secret.as_str() } else { core };
+        let name = format!("{pre}{core}{post}");
+        proptest::prop_assume!(name.starts_with(|c: char| !c.is_ascii_digit()));
+        let line = format!("{} {name}=x", words.join(" "));
+        let masked = masker.mask_text(&line);
+        proptest::prop_assert_eq!(
+            masked.ends_with("=[REDACTED]"),
+            keys.matches(&name),
+            "{}",
+            line
+        );
+    }
+}
