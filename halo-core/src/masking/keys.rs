@@ -77,7 +77,8 @@ pub(crate) struct KeySet {
     /// For each key, the set of its letters (bit 0 for `a`), for
     /// [`may_hold_key`](Self::may_hold_key).
     letter_sets: Vec<u32>,
-    /// The rarest letter of each key (all bits when a key has none).
+    /// The rarest letter of each key, and [`LETTERLESS`] when a key has
+    /// none.
     letter_anchors: u32,
 }
 
@@ -104,6 +105,10 @@ static BITS: [u64; 256] = {
     table
 };
 const STOP_BIT: u64 = 1 << 63;
+
+/// The anchor of a key without letters, in [`KeySet::may_hold_key`]: above
+/// the 26 bits of the letters.
+const LETTERLESS: u32 = 1 << 31;
 
 /// The transition into an accepting state.
 const ACCEPT: u16 = u16::MAX - 1;
@@ -142,7 +147,7 @@ impl KeySet {
                 .filter(|b| b.is_ascii_lowercase())
                 .map(|&b| 1u32 << (b - b'a'))
                 .find(|&bit| letter_set & bit != 0);
-            set.letter_anchors |= rarest.unwrap_or(u32::MAX);
+            set.letter_anchors |= rarest.unwrap_or(LETTERLESS);
             let folded = key.bytes().filter(u8::is_ascii_alphanumeric).count();
             if folded > 0 {
                 set.shortest = set.shortest.min(folded);
@@ -248,7 +253,9 @@ impl KeySet {
     /// a secret key: it holds every letter of some key.
     #[inline]
     pub(crate) fn may_hold_key(&self, letters: u32) -> bool {
-        letters & self.letter_anchors != 0
+        // A key without letters may be in any name: its anchor is a bit
+        // that every name is taken to hold.
+        (letters | LETTERLESS) & self.letter_anchors != 0
             && self.letter_sets.iter().any(|&set| set & !letters == 0)
     }
 
@@ -317,6 +324,23 @@ mod tests {
             assert!(set.matches(key), "{key}");
         }
         assert!(!set.matches("toke_x"));
+    }
+
+    #[test]
+    fn letters_rule_out_only_names_missing_a_letter_of_every_key() {
+        let letters = |name: &str| {
+            name.bytes()
+                .fold(0u32, |set, b| set | 1 << (b.to_ascii_lowercase() - b'a'))
+        };
+        let set = KeySet::new(["token", "api_key"]);
+        assert!(set.may_hold_key(letters("xTokEn")));
+        assert!(set.may_hold_key(letters("keypadi")));
+        assert!(!set.may_hold_key(letters("knot")));
+        assert!(!set.may_hold_key(0));
+        // A key without letters may be in a name of digits alone.
+        let set = KeySet::new(["token", "00"]);
+        assert!(set.may_hold_key(0));
+        assert!(set.may_hold_key(letters("knot")));
     }
 
     #[test]
