@@ -1,14 +1,19 @@
-//! Byte helpers for the hot paths of [`access`](crate::access) and
-//! [`ratelimit`](crate::ratelimit). Not for secrets: nothing here is
-//! constant time.
+//! Byte helpers for the hot paths of [`access`](crate::access),
+//! [`ratelimit`](crate::ratelimit) and [`webhook`](crate::webhook) header
+//! look-ups. Not for secrets: nothing here is constant time.
 
-/// Whether `a` and `b` are equal. Slices of 4 to 16 bytes (most role,
-/// permission and rule names, IPv4 addresses, key ids) are compared as two
-/// overlapping words each, without a call to `memcmp`; others with `==`.
+/// Whether `a` and `b` are equal. Slices of 4 to 32 bytes (most role,
+/// permission and rule names, IPv4 addresses, key ids, header names) are
+/// compared as two overlapping words or 16-byte blocks each, without a
+/// call to `memcmp`; others with `==`.
 #[inline]
 pub(crate) fn same(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
+    }
+    if (17..=32).contains(&a.len()) {
+        return a.first_chunk::<16>() == b.first_chunk::<16>()
+            && a.last_chunk::<16>() == b.last_chunk::<16>();
     }
     if (8..=16).contains(&a.len()) {
         return a.first_chunk::<8>() == b.first_chunk::<8>()

@@ -8,6 +8,7 @@ use std::net::IpAddr;
 use http::{HeaderMap, HeaderName};
 
 use super::WebhookError;
+use crate::bytes::same;
 
 /// The longest header value that is parsed, in bytes. Longer values are
 /// refused as malformed before any work is done on them.
@@ -137,23 +138,23 @@ impl<'a> WebhookRequest<'a> {
     }
 
     fn single(&self, field: &Field) -> Result<Option<&'a [u8]>, WebhookError> {
-        let from_map = self
-            .map
-            .into_iter()
-            .flat_map(|m| m.get_all(&field.name))
-            .map(|v| v.as_bytes());
-        let from_pairs = self
-            .pairs
-            .iter()
-            .filter(|(n, _)| field.matches(n))
-            .map(|(_, v)| *v);
-        let mut values = from_map.chain(from_pairs);
-
-        let first = values.next();
-        if values.next().is_some() {
-            return Err(field.malformed("repeated"));
+        let mut found = None;
+        if let Some(map) = self.map {
+            let mut values = map.get_all(&field.name).iter();
+            found = values.next().map(|v| v.as_bytes());
+            if found.is_some() && values.next().is_some() {
+                return Err(field.malformed("repeated"));
+            }
         }
-        Ok(first)
+        for &(name, value) in &self.pairs {
+            if field.matches(name) {
+                if found.is_some() {
+                    return Err(field.malformed("repeated"));
+                }
+                found = Some(value);
+            }
+        }
+        Ok(found)
     }
 }
 
@@ -206,8 +207,15 @@ impl Field {
         WebhookError::malformed(&self.label, reason)
     }
 
+    /// Whether `name` is this header's, in any case. Names of another
+    /// length are told apart without looking at their bytes, and names
+    /// sent in lowercase, as HTTP/2 and most frameworks give them, by one
+    /// comparison of their bytes.
+    #[inline]
     fn matches(&self, name: &str) -> bool {
-        name.eq_ignore_ascii_case(self.name.as_str())
+        let own = self.name.as_str();
+        name.len() == own.len()
+            && (same(name.as_bytes(), own.as_bytes()) || name.eq_ignore_ascii_case(own))
     }
 }
 

@@ -150,6 +150,13 @@ def standard_webhooks():
         case("multiple-signatures-one-valid", cfg, env, [
             step(sw_headers(SPEC_ID, SPEC_TS, multi), SPEC_BODY, good, now=SPEC_TS),
         ]),
+        # Four wrong v1 entries before the valid one: a verifier that keeps
+        # only the first few signatures of a header misses it.
+        case("valid-signature-fifth-of-five", cfg, env, [
+            step(sw_headers(SPEC_ID, SPEC_TS, " ".join(
+                ["v1," + b64(bytes([i]) * 32) for i in range(4)] + [SPEC_SIGNATURE])),
+                SPEC_BODY, good, now=SPEC_TS),
+        ]),
         case("rotated-secret-second-of-two", rotated_cfg, rotated_env, [
             step(spec, SPEC_BODY, good, now=SPEC_TS),
         ]),
@@ -318,6 +325,10 @@ def stripe():
         case("valid", cfg, env, [step([(header, f"t={NOW},v1={tag.hex()}")], BODY, good)]),
         case("several-v1-and-v0", cfg, env, [
             step([(header, f"t={NOW},v1={old_tag.hex()},v0={'ab' * 32},v1={tag.hex()}")], BODY, good),
+        ]),
+        case("valid-signature-fifth-of-five", cfg, env, [
+            step([(header, f"t={NOW}," + ",".join(f"v1={bytes([i]).hex() * 32}" for i in range(4))
+                   + f",v1={tag.hex()}")], BODY, good),
         ]),
         case("rotated-secret", rot_cfg, rot_env, [
             step([(header, f"t={NOW},v1={tag.hex()}")], BODY, good),
