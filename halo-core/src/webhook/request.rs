@@ -126,10 +126,20 @@ impl<'a> WebhookRequest<'a> {
         if raw.len() > MAX_HEADER_BYTES {
             return Err(field.malformed("too long"));
         }
-        match std::str::from_utf8(raw) {
-            Ok(text) if text.is_ascii() => Ok(Some(text.trim_matches([' ', '\t']))),
-            _ => Err(field.malformed("not ASCII text")),
+        if !raw.is_ascii() {
+            return Err(field.malformed("not ASCII text"));
         }
+        let blank = |b: &u8| matches!(b, b' ' | b'\t');
+        let start = raw.iter().position(|b| !blank(b)).unwrap_or(raw.len());
+        let end = raw
+            .iter()
+            .rposition(|b| !blank(b))
+            .map_or(start, |last| last + 1);
+        let trimmed = raw.get(start..end).unwrap_or_default();
+        // ASCII is UTF-8: this cannot fail.
+        std::str::from_utf8(trimmed)
+            .map(Some)
+            .map_err(|_| field.malformed("not ASCII text"))
     }
 
     /// The header's only value as trimmed ASCII text; absence is an error.

@@ -189,6 +189,16 @@ def standard_webhooks():
                  err("webhook.malformed_header"), now=SPEC_TS),
             step(sw_headers(SPEC_ID, SPEC_TS, "v1,"), SPEC_BODY, err("webhook.malformed_header"), now=SPEC_TS),
         ]),
+        # Spaces and tabs around a value are not part of it (RFC 9110 OWS);
+        # a value of blanks alone is an empty one, and a non-ASCII byte
+        # makes a value malformed.
+        case("header-values-padded-with-blanks", cfg, env, [
+            step([(n, f" \t{v}\t ") for n, v in spec], SPEC_BODY, good, now=SPEC_TS),
+            step(sw_headers(" \t ", SPEC_TS, SPEC_SIGNATURE), SPEC_BODY,
+                 err("webhook.malformed_header"), now=SPEC_TS),
+            step(sw_headers(SPEC_ID + "\u00e9", SPEC_TS, SPEC_SIGNATURE), SPEC_BODY,
+                 err("webhook.malformed_header"), now=SPEC_TS),
+        ]),
         case("header-repeated", cfg, env, [
             step(spec + [("webhook-id", SPEC_ID)], SPEC_BODY, err("webhook.malformed_header"), now=SPEC_TS),
         ]),
