@@ -199,6 +199,20 @@ def standard_webhooks():
             step(sw_headers(SPEC_ID + "\u00e9", SPEC_TS, SPEC_SIGNATURE), SPEC_BODY,
                  err("webhook.malformed_header"), now=SPEC_TS),
         ]),
+        # An id is 1 to 256 visible ASCII characters (checked before the
+        # signature, so these signatures need not match).
+        case("id-of-256-visible-characters", cfg, env, [
+            step(sw_headers("m" * 256, SPEC_TS, sw_sign(SPEC_SECRET, "m" * 256, SPEC_TS, SPEC_BODY)),
+                 SPEC_BODY, ok("standard_webhooks", "m" * 256, SPEC_TS), now=SPEC_TS),
+        ]),
+        case("id-not-visible-ascii", cfg, env, [
+            step(sw_headers("m" * 257, SPEC_TS, SPEC_SIGNATURE), SPEC_BODY,
+                 err("webhook.malformed_header"), now=SPEC_TS),
+            step(sw_headers("msg 1", SPEC_TS, SPEC_SIGNATURE), SPEC_BODY,
+                 err("webhook.malformed_header"), now=SPEC_TS),
+            step(sw_headers("msg\u007f1", SPEC_TS, SPEC_SIGNATURE), SPEC_BODY,
+                 err("webhook.malformed_header"), now=SPEC_TS),
+        ]),
         case("header-repeated", cfg, env, [
             step(spec + [("webhook-id", SPEC_ID)], SPEC_BODY, err("webhook.malformed_header"), now=SPEC_TS),
         ]),
