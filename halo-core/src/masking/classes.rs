@@ -1,6 +1,6 @@
 //! The classes of bytes that [`scan`](super::scan) reads text by: which
-//! bytes can start a finding, which end a key or hold a secret key's
-//! anchor, and the small predicates the detectors test bytes with.
+//! bytes can start a finding, which end a key, which letter a byte is, and
+//! the small predicates the detectors test bytes with.
 
 use super::keys::KeySet;
 
@@ -16,25 +16,6 @@ pub(super) const ENDS_KEY: u32 = 1 << 3;
 /// In [`CLASSES`]: the bit of the letter `a` (either case); `b` is the next
 /// bit up, and so on to `z`.
 pub(super) const LETTERS_SHIFT: u32 = 4;
-
-/// The class of each byte: 0 for bytes that start nothing.
-static CLASS: [u8; 256] = {
-    let mut table = [0u8; 256];
-    let mut d = b'0';
-    while d <= b'9' {
-        table[d as usize] = NUMBER as u8;
-        d += 1;
-    }
-    table[b'+' as usize] = NUMBER as u8;
-    table[b'(' as usize] = NUMBER as u8;
-    table[b'@' as usize] = AT as u8;
-    table[b'=' as usize] = PAIR as u8;
-    table[b':' as usize] = PAIR as u8;
-    table[b'b' as usize] = SCHEME as u8;
-    table[b'B' as usize] = SCHEME as u8;
-    table[b'J' as usize] = JWT as u8;
-    table
-};
 
 /// Whether each byte is an ASCII letter, digit or `_`: a table, since this
 /// is asked of most bytes around a digit or a `b`.
@@ -63,8 +44,16 @@ pub(super) static CLASSES: [u32; 256] = {
     let mut c = 0;
     while c < 256 {
         let byte = c as u8;
-        table[c] = if CLASS[c] != 0 {
-            CLASS[c] as u32
+        table[c] = if byte.is_ascii_digit() || byte == b'+' || byte == b'(' {
+            NUMBER
+        } else if byte == b'@' {
+            AT
+        } else if byte == b'=' || byte == b':' {
+            PAIR
+        } else if byte == b'b' || byte == b'B' {
+            SCHEME
+        } else if byte == b'J' {
+            JWT
         } else if byte.is_ascii_alphabetic() {
             1 << (LETTERS_SHIFT + (byte.to_ascii_lowercase() - b'a') as u32)
         } else if KeySet::ends_key(byte) {

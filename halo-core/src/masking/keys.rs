@@ -74,12 +74,6 @@ pub(crate) struct KeySet {
     anchors: u64,
     /// The length of the shortest key, folded: shorter names contain none.
     shortest: usize,
-    /// For each key, the set of its letters (bit 0 for `a`), for
-    /// [`may_hold_key`](Self::may_hold_key).
-    letter_sets: Vec<u32>,
-    /// The rarest letter of each key, and [`LETTERLESS`] when a key has
-    /// none.
-    letter_anchors: u32,
 }
 
 /// Letters and digits from the rarest in key names to the most common, to
@@ -106,9 +100,8 @@ static BITS: [u64; 256] = {
 };
 const STOP_BIT: u64 = 1 << 63;
 
-/// The anchor of a key without letters, in [`KeySet::may_hold_key`]: above
-/// the 26 bits of the letters.
-const LETTERLESS: u32 = 1 << 31;
+/// The symbol bits of the ten digits, in a set of symbols.
+const DIGIT_BITS: u64 = ((1 << 10) - 1) << 26;
 
 /// The transition into an accepting state.
 const ACCEPT: u16 = u16::MAX - 1;
@@ -124,8 +117,6 @@ impl KeySet {
             letters: Vec::new(),
             anchors: 0,
             shortest: usize::MAX,
-            letter_sets: Vec::new(),
-            letter_anchors: 0,
         };
         for key in keys {
             set.insert(key.bytes().rev());
@@ -135,19 +126,6 @@ impl KeySet {
             }
             let mut rarest = RARITY.iter().map(|&b| BITS[usize::from(b)]);
             set.anchors |= rarest.find(|&bit| letters & bit != 0).unwrap_or(0);
-            let letter_set = key
-                .bytes()
-                .filter(u8::is_ascii_alphabetic)
-                .fold(0u32, |set, b| set | 1 << (b.to_ascii_lowercase() - b'a'));
-            if !set.letter_sets.contains(&letter_set) {
-                set.letter_sets.push(letter_set);
-            }
-            let rarest = RARITY
-                .iter()
-                .filter(|b| b.is_ascii_lowercase())
-                .map(|&b| 1u32 << (b - b'a'))
-                .find(|&bit| letter_set & bit != 0);
-            set.letter_anchors |= rarest.unwrap_or(LETTERLESS);
             let folded = key.bytes().filter(u8::is_ascii_alphanumeric).count();
             if folded > 0 {
                 set.shortest = set.shortest.min(folded);
@@ -253,10 +231,11 @@ impl KeySet {
     /// a secret key: it holds every letter of some key.
     #[inline]
     pub(crate) fn may_hold_key(&self, letters: u32) -> bool {
-        // A key without letters may be in any name: its anchor is a bit
-        // that every name is taken to hold.
-        (letters | LETTERLESS) & self.letter_anchors != 0
-            && self.letter_sets.iter().any(|&set| set & !letters == 0)
+        // Letters are the first 26 symbols. The name's digits are not
+        // known, so every digit is taken to be there: a key of digits alone
+        // may be in any name.
+        let held = u64::from(letters) | DIGIT_BITS;
+        held & self.anchors != 0 && self.letters.iter().any(|&set| set & !held == 0)
     }
 
     /// Whether the byte `c` ends a key: it is neither a letter, a digit nor

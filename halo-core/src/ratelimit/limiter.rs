@@ -351,9 +351,10 @@ impl RateLimiterBuilder {
     #[must_use]
     pub fn clock(mut self, clock: impl Clock + 'static) -> Self {
         let any: &dyn Any = &clock;
-        self.clock = match any.is::<SystemClock>() {
-            true => Time::System,
-            false => Time::Other(Arc::new(clock)),
+        self.clock = if any.is::<SystemClock>() {
+            Time::System
+        } else {
+            Time::Other(Arc::new(clock))
         };
         self
     }

@@ -3,6 +3,7 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
+use smallvec::SmallVec;
 
 use super::WebhookError;
 use super::keys::{TAG_LEN, Tag};
@@ -30,39 +31,7 @@ pub(crate) struct StripeHeader<'a> {
 /// The tags of one header. The first two are held inline: nearly every
 /// delivery carries one signature, or two while a secret is rotated, and
 /// verifying it then allocates nothing for them.
-#[derive(Debug, Default)]
-pub(crate) struct Tags {
-    inline: [Tag; 2],
-    len: usize,
-    spilled: Vec<Tag>,
-}
-
-impl Tags {
-    fn push(&mut self, tag: Tag) {
-        match self.inline.get_mut(self.len) {
-            Some(slot) => *slot = tag,
-            None => {
-                if self.spilled.is_empty() {
-                    self.spilled.extend_from_slice(&self.inline);
-                }
-                self.spilled.push(tag);
-            }
-        }
-        self.len += 1;
-    }
-
-    fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
-    /// The tags, in header order.
-    pub(crate) fn as_slice(&self) -> &[Tag] {
-        match self.inline.get(..self.len) {
-            Some(inline) => inline,
-            None => &self.spilled,
-        }
-    }
-}
+pub(crate) type Tags = SmallVec<[Tag; 2]>;
 
 /// A Unix timestamp in whole seconds: ASCII digits only.
 pub(crate) fn timestamp(field: &Field, text: &str) -> Result<u64, WebhookError> {
@@ -119,14 +88,12 @@ pub(crate) fn github(field: &Field, text: &str) -> Result<Tag, WebhookError> {
 /// Entries of other versions are skipped; at least one well-formed `v1`
 /// entry is required.
 pub(crate) fn standard_webhooks(field: &Field, text: &str) -> Result<Tags, WebhookError> {
-    let mut tags = Tags::default();
+    let mut tags = Tags::new();
     for (i, entry) in text.split(' ').filter(|e| !e.is_empty()).enumerate() {
         if i >= MAX_SIGNATURES {
             return Err(field.malformed("too many signatures"));
         }
-        if let Some(tag) = entry.strip_prefix("v1,").and_then(base64_tag) {
-            tags.push(tag);
-        }
+        tags.extend(entry.strip_prefix("v1,").and_then(base64_tag));
     }
     if tags.is_empty() {
         return Err(field.malformed("no well-formed `v1` signature"));
@@ -138,7 +105,7 @@ pub(crate) fn standard_webhooks(field: &Field, text: &str) -> Result<Tags, Webho
 /// and at least one well-formed `v1`; other keys are skipped.
 pub(crate) fn stripe<'a>(field: &Field, text: &'a str) -> Result<StripeHeader<'a>, WebhookError> {
     let mut timestamp = None;
-    let mut tags = Tags::default();
+    let mut tags = Tags::new();
     for (i, item) in text.split(',').enumerate() {
         if i >= 2 * MAX_SIGNATURES {
             return Err(field.malformed("too many entries"));
@@ -149,11 +116,7 @@ pub(crate) fn stripe<'a>(field: &Field, text: &'a str) -> Result<StripeHeader<'a
         match key {
             "t" if timestamp.is_some() => return Err(field.malformed("more than one timestamp")),
             "t" => timestamp = Some(value),
-            "v1" => {
-                if let Some(tag) = hex_tag(value) {
-                    tags.push(tag);
-                }
-            }
+            "v1" => tags.extend(hex_tag(value)),
             _ => {}
         }
     }

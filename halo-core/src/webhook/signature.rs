@@ -212,13 +212,13 @@ impl Signature {
                 let tags = parse::standard_webhooks(&headers.signature, signatures)?;
                 let at = checked_timestamp(&headers.timestamp, text, window)?;
                 let content = [id.as_bytes(), b".", text.as_bytes(), b".", body];
-                self.check(&content, tags.as_slice(), Some(id), Some(at))
+                self.check(&content, &tags, Some(id), Some(at))
             }
             SignatureScheme::Stripe => {
                 let header = parse::stripe(&self.header, request.required(&self.header)?)?;
                 let at = checked_timestamp(&self.header, header.timestamp, window)?;
                 let content = [header.timestamp.as_bytes(), b".", body];
-                self.check(&content, header.tags.as_slice(), None, Some(at))
+                self.check(&content, &header.tags, None, Some(at))
             }
             SignatureScheme::Github => {
                 let tag = parse::github(&self.header, request.required(&self.header)?)?;
