@@ -328,7 +328,9 @@ proptest::proptest! {
         secret in "[a-z0-9bjBJ]{2,5}",
         words in proptest::collection::vec("[a-zA-Z0-9_.-]{0,8}", 0..4),
         pre in "[a-zA-Z_][a-zA-Z0-9_]{0,2}|",
-        core in proptest::sample::select(vec!["", "token", "apiKey", "Pass_word", "cookie", "secr3t"]),
+        core in proptest::sample::select(
+            vec!["", "token", "apiKey", "Pass_word", "cookie", "secr3t"],
+        ),
         secret_core in proptest::bool::ANY,
         post in "[a-zA-Z0-9_]{0,3}",
         glue in proptest::sample::select(vec![" ", ""]),

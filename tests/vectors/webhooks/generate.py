@@ -119,6 +119,7 @@ def standard_webhooks():
     rotated_cfg = config(signature_block("standard_webhooks", ["SW_OLD", "SW_NEW"]))
     other = "whsec_" + b64(b"a-different-key-of-24-by")
     late_ts = SPEC_TS + 5
+    long_id = "m" * 256
     late = sw_headers(SPEC_ID, late_ts, sw_sign(SPEC_SECRET, SPEC_ID, late_ts, SPEC_BODY))
     # The spec library's "multi sig payload is valid" layout: unknown
     # versions and wrong v1 entries around the valid one.
@@ -202,8 +203,8 @@ def standard_webhooks():
         # An id is 1 to 256 visible ASCII characters (checked before the
         # signature, so these signatures need not match).
         case("id-of-256-visible-characters", cfg, env, [
-            step(sw_headers("m" * 256, SPEC_TS, sw_sign(SPEC_SECRET, "m" * 256, SPEC_TS, SPEC_BODY)),
-                 SPEC_BODY, ok("standard_webhooks", "m" * 256, SPEC_TS), now=SPEC_TS),
+            step(sw_headers(long_id, SPEC_TS, sw_sign(SPEC_SECRET, long_id, SPEC_TS, SPEC_BODY)),
+                 SPEC_BODY, ok("standard_webhooks", long_id, SPEC_TS), now=SPEC_TS),
         ]),
         case("id-not-visible-ascii", cfg, env, [
             step(sw_headers("m" * 257, SPEC_TS, SPEC_SIGNATURE), SPEC_BODY,
